@@ -1,0 +1,45 @@
+# Casa del Padre Online — the two set-up commands: `make start` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := start
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := nginx libnginx-mod-rtmp ffmpeg
+
+.PHONY: start test deps system-deps build bench clean
+
+## Installs what is missing (apt packages, npm dependencies), builds, starts the platform.
+start: system-deps deps build
+	@node dist/server/src/cli.js banner
+	@exec node dist/server/src/main.js
+
+## Unit and integration tests (real nginx, ffmpeg and SQLite).
+test: system-deps deps build
+	@npm test
+
+system-deps:
+	@missing=""; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	[ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || missing="$$missing libnginx-mod-rtmp"; \
+	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Instalando / installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then \
+	    echo "Faltan paquetes y no hay sudo: ejecute como root 'apt-get install -y$$missing' / missing packages and no sudo: run as root 'apt-get install -y$$missing'"; exit 1; \
+	  fi; \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends$$missing || { \
+	    echo "No se pudieron instalar los paquetes / could not install:$$missing"; exit 1; }; \
+	fi
+
+deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@npm ci --no-audit --no-fund
+	@touch $@
+
+build: deps
+	@npm run --silent build
+
+bench: system-deps deps build
+	@npm run bench
+
+clean:
+	rm -rf dist web/dist

@@ -1,0 +1,23 @@
+import type { ResolvedConfig } from './config/load.js';
+
+/** What the volunteer needs to point OBS at the platform, in Spanish and English. */
+export function banner(config: ResolvedConfig, keys: string[], adminPassword?: string): string {
+  const host = new URL(config.publicUrl).hostname;
+  const lines = [
+    '',
+    '  Casa del Padre Online',
+    '  ─────────────────────',
+    `  Servidor OBS / OBS server:  rtmp://${host}:${config.rtmpPort}/live`,
+    ...keys.map((k) => `  Clave de transmisión / stream key:  ${k}`),
+    `  Página para ver / viewer page:  ${config.publicUrl}/`,
+    `  Administración / admin:  ${config.publicUrl}/admin`,
+  ];
+  if (adminPassword) lines.push(`  Contraseña de administración (se muestra una sola vez) / admin password (shown once):  ${adminPassword}`);
+  lines.push(
+    '',
+    '  OBS: Ajustes → Emisión → Servicio "Personalizado"; Salida → Intervalo de fotogramas clave: 2 s.',
+    '  OBS: Settings → Stream → Service "Custom"; Output → Keyframe interval: 2 s.',
+    '',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { ConfigSchema, ENV_FIELDS, type Config } from './schema.js';
+
+/** A configuration that is resolved: absolute paths, a public URL. */
+export type ResolvedConfig = Config & { publicUrl: string; dataDir: string; webRoot: string };
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Configuración inválida / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const fieldToEnv = new Map<string, string>(Object.entries(ENV_FIELDS).map(([env, field]) => [field, env]));
+
+/**
+ * Reads the configuration from the environment and an optional JSON file (CONFIG_FILE); env wins.
+ * Pure apart from reading that one file: pass `env` explicitly in tests.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ResolvedConfig {
+  let fromFile: Record<string, unknown> = {};
+  const file = env.CONFIG_FILE;
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(path.resolve(cwd, file), 'utf8');
+    } catch (err) {
+      throw new ConfigError([`CONFIG_FILE: no se pudo leer ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('no es un objeto');
+      fromFile = parsed as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError([`CONFIG_FILE: ${file} no es JSON válido (${(err as Error).message})`]);
+    }
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(ENV_FIELDS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') fromEnv[field] = value;
+  }
+  const result = ConfigSchema.safeParse({ ...fromFile, ...fromEnv });
+  if (!result.success) throw new ConfigError(describeIssues(result.error, fromEnv));
+  const config = result.data;
+  const dataDir = path.resolve(cwd, config.dataDir);
+  return {
+    ...config,
+    dataDir,
+    webRoot: path.resolve(cwd, config.webRoot),
+    publicUrl: (config.publicUrl ?? `http://localhost:${config.httpPort}`).replace(/\/+$/, ''),
+  };
+}
+
+function describeIssues(error: z.ZodError, fromEnv: Record<string, unknown>): string[] {
+  return error.issues.map((issue) => {
+    const dotted = issue.path.map(String).join('.');
+    const top = String(issue.path[0] ?? '');
+    const env = fieldToEnv.get(top);
+    const where = env && top in fromEnv ? `${env} (${dotted})` : dotted || '(raíz)';
+    const message = issue.code === 'unrecognized_keys' ? `campo desconocido: ${issue.keys.join(', ')}` : issue.message;
+    // Never echo secrets back, even when they are wrong.
+    const secret = top === 'streamKey' || top === 'adminPassword';
+    const received = !secret && env && top in fromEnv ? ` — recibido "${String(fromEnv[top])}"` : '';
+    return `${where}: ${message}${received}`;
+  });
+}

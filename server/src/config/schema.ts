@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+// Validation messages in Spanish first: the operator reading them is the church's volunteer.
+z.config(z.locales.es());
+
+/**
+ * One rung of the transcoded ladder. The source rendition is not listed here:
+ * it is always the publisher's own stream, copied without re-encoding.
+ */
+export const RungSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9]{0,15}$/, 'debe ser minúsculas y dígitos, empezando por letra (p. ej. "mid")'),
+    /** Appended to the public stream name: NAME_mid → /video/NAME_mid/index.m3u8. */
+    suffix: z.string().regex(/^_[a-z0-9]{1,16}$/, 'debe empezar con "_" seguido de minúsculas o dígitos (p. ej. "_mid")'),
+    label: z.string().min(1).max(32),
+    /** Omitted for an audio-only rung. */
+    width: z.number().int().min(64).max(3840).optional(),
+    height: z.number().int().min(64).max(2160).optional(),
+    videoKbps: z.number().int().min(64).max(20000).optional(),
+    audioKbps: z.number().int().min(16).max(320),
+  })
+  .refine((r) => (r.width === undefined) === (r.height === undefined) && (r.width === undefined) === (r.videoKbps === undefined), {
+    message: 'width, height y videoKbps van juntos (todos para video, ninguno para solo audio)',
+  });
+
+export type Rung = z.infer<typeof RungSchema>;
+
+export const DEFAULT_LADDER: Rung[] = [
+  { id: 'mid', suffix: '_mid', label: 'Media', width: 854, height: 480, videoKbps: 1400, audioKbps: 128 },
+  { id: 'low', suffix: '_low', label: 'Baja', width: 640, height: 360, videoKbps: 400, audioKbps: 64 },
+  { id: 'audio', suffix: '_audio', label: 'Solo audio', audioKbps: 96 },
+];
+
+const port = z.coerce.number().int('debe ser un número entero').min(1, 'debe estar entre 1 y 65535').max(65535, 'debe estar entre 1 y 65535');
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+
+export const ConfigSchema = z
+  .object({
+    httpPort: port.default(8080),
+    rtmpPort: port.default(1935),
+    /** The service's own listener; loopback only. nginx proxies to it and sends its callbacks here. */
+    internalPort: port.default(8090),
+    /** nginx's loopback-only listener for /stat. */
+    nginxStatPort: port.default(8091),
+    dataDir: z.string().min(1).default('./data'),
+    streamKey: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'debe tener 16 a 128 caracteres: letras, dígitos, "-" o "_"').optional(),
+    streamName: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'debe tener 1 a 32 caracteres: minúsculas, dígitos o "-" (sin "_", reservado para las calidades)')
+      .default('envivo'),
+    adminPassword: z.string().min(8, 'debe tener al menos 8 caracteres').max(256).optional(),
+    publicUrl: z.url({ message: 'debe ser una URL completa, p. ej. https://iglesia.cl' }).optional(),
+    redisUrl: z.string().regex(/^rediss?:\/\//, 'debe empezar con redis:// o rediss://').optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    /** Seconds a publisher may be gone before viewers see "offline". */
+    graceSeconds: z.coerce.number().min(0).max(300).default(10),
+    hls: z
+      .object({
+        fragmentSeconds: z.number().min(1).max(10).default(2),
+        playlistFragments: z.number().int().min(3).max(30).default(6),
+      })
+      .prefault({}),
+    ladder: z
+      .array(RungSchema)
+      .max(6)
+      .default(DEFAULT_LADDER)
+      .refine((l) => new Set(l.map((r) => r.id)).size === l.length && new Set(l.map((r) => r.suffix)).size === l.length, {
+        message: 'cada calidad necesita un id y un sufijo distintos',
+      })
+      .refine((l) => !l.some((r) => r.id === 'source'), { message: '"source" está reservado para la calidad original' }),
+    transcoder: z
+      .object({
+        enabled: bool.default(true),
+        preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
+        threads: z.number().int().min(0).max(64).default(0),
+      })
+      .prefault({}),
+    binaries: z
+      .object({
+        nginx: z.string().min(1).default('/usr/sbin/nginx'),
+        rtmpModule: z.string().min(1).default('/usr/lib/nginx/modules/ngx_rtmp_module.so'),
+        ffmpeg: z.string().min(1).default('ffmpeg'),
+        ffprobe: z.string().min(1).default('ffprobe'),
+      })
+      .prefault({}),
+    /** Where nginx serves the built web app from. */
+    webRoot: z.string().min(1).default('web/dist'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Environment variables and the config field each one sets. */
+export const ENV_FIELDS = {
+  HTTP_PORT: 'httpPort',
+  RTMP_PORT: 'rtmpPort',
+  INTERNAL_PORT: 'internalPort',
+  NGINX_STAT_PORT: 'nginxStatPort',
+  DATA_DIR: 'dataDir',
+  STREAM_KEY: 'streamKey',
+  STREAM_NAME: 'streamName',
+  ADMIN_PASSWORD: 'adminPassword',
+  PUBLIC_URL: 'publicUrl',
+  REDIS_URL: 'redisUrl',
+  LOG_LEVEL: 'logLevel',
+  GRACE_SECONDS: 'graceSeconds',
+  WEB_ROOT: 'webRoot',
+} as const satisfies Record<string, keyof Config>;

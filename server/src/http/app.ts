@@ -1,0 +1,54 @@
+import formbody from '@fastify/formbody';
+import websocket from '@fastify/websocket';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../log/logger.js';
+import type { IngestHealth } from '../media/live-pipeline.js';
+import type { StreamStatus } from '../stream/status.js';
+import type { WsGateway } from './ws-gateway.js';
+
+export interface AppDeps {
+  logger: Logger;
+  gateway: WsGateway;
+  status(): StreamStatus;
+  health(): IngestHealth;
+  /** Readiness checks by name; each true when that part works. */
+  readiness(): Record<string, boolean>;
+  /** Extra route sets (callbacks, chat, admin) registered by the wiring. */
+  plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
+}
+
+/**
+ * The service's HTTP app, on the internal loopback listener. nginx proxies /api/, /ws and the health
+ * endpoints to it; nginx-rtmp calls the callbacks on it directly.
+ */
+export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: d.logger as FastifyBaseLogger,
+    // Our own event lines instead: request URLs may carry the callback token.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: ['127.0.0.1', '::1'],
+    bodyLimit: 64 * 1024,
+  });
+  await app.register(formbody);
+  await app.register(websocket, { options: { maxPayload: d.gateway.maxPayload } });
+
+  app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ event: 'http_error', url: req.routeOptions.url, err: err.message }, 'request failed');
+    void reply.code(status).send({ error: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'Error interno / internal error' : err.message });
+  });
+  app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
+
+  app.get('/api/v1/status', async () => d.status());
+  app.get('/api/v1/health', async () => d.health());
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_req, reply) => {
+    const checks = d.readiness();
+    const ok = Object.values(checks).every(Boolean);
+    return reply.code(ok ? 200 : 503).send({ ok, checks });
+  });
+
+  d.gateway.routes(app);
+  for (const plugin of d.plugins ?? []) await plugin(app);
+  return app;
+}

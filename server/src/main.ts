@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig } from './config/load.js';
+import { banner } from './banner.js';
+import { startPlatform, type Platform } from './platform.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+
+  let platform: Platform;
+  try {
+    platform = await startPlatform(config);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const message = e.code === 'EADDRINUSE' ? `El puerto interno ${config.internalPort} ya está en uso (INTERNAL_PORT). / Internal port in use.` : e.message;
+    process.stderr.write(`No se pudo iniciar / could not start: ${message}\n`);
+    process.exit(1);
+  }
+
+  // Secrets generated on this start are shown once, on the terminal, never in the JSON logs.
+  const { streamKey, adminPassword } = platform.generated;
+  if (streamKey || adminPassword) process.stderr.write(banner(config, streamKey ? [streamKey] : [], adminPassword));
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    platform.logger.info({ event: 'shutdown', signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    platform.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => {
+    platform.reloadNginx().catch((err: Error) => platform.logger.error({ event: 'reload_failed', err: err.message }, 'reload failed'));
+  });
+}
+
+void main();

@@ -1,0 +1,250 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../log/logger.js';
+import type { LiveStream } from '../stream/live-stream.js';
+import type { StatusRendition, StreamStatus } from '../stream/status.js';
+import { keyframeInterval, probeKeyframeTimes } from './keyframes.js';
+import { masterEntries, masterPlaylist, transcoderArgs, type Ladder, type MasterEntry, type RenditionMedia } from './ladder.js';
+import type { MediaObserver, Observation } from './observer.js';
+import type { Transcoder, TranscoderHealth } from './transcoder.js';
+
+/** What the admin sees about the incoming stream. */
+export interface IngestHealth {
+  nginxUp: boolean;
+  publisher: boolean;
+  inputKbps?: number;
+  width?: number;
+  height?: number;
+  fps?: number;
+  videoCodec?: string;
+  audioCodec?: string;
+  /** Measured from the source's segments. */
+  keyframeIntervalSec?: number;
+  /** True when the keyframe interval is longer than the fragment length (OBS should use 2 s). */
+  keyframeTooLong: boolean;
+  transcoder: TranscoderHealth;
+  renditions: { id: string; ready: boolean; publishing: boolean; segments: number; lastSegmentAgeSec?: number }[];
+}
+
+export interface LivePipelineOptions {
+  ladder: Ladder;
+  stream: LiveStream;
+  observer: MediaObserver;
+  transcoder: Transcoder | null;
+  logger: Logger;
+  /** Folder of the master playlists (served as /video/NAME.m3u8). */
+  masterDir: string;
+  rtmpPort: number;
+  fragmentSeconds: number;
+  preset: string;
+  threads: number;
+  ffmpeg: string;
+  ffprobe: string;
+  intervalMs?: number;
+  viewers?: () => number;
+  now?: () => number;
+}
+
+/**
+ * Runs the live side: observes nginx and the disk, feeds the state machine, keeps the transcoder running
+ * while a publisher is there, and writes the master playlist once every rendition is playable.
+ */
+export class LivePipeline {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private last: Observation | null = null;
+  private listed = new Map<string, RenditionMedia>();
+  private masterText = '';
+  private keyframe: { at: number; segment?: string; interval?: number; samples: number[] } = { at: 0, samples: [] };
+  private readonly now: () => number;
+
+  constructor(private readonly o: LivePipelineOptions) {
+    this.now = o.now ?? Date.now;
+    o.stream.onChange((s, prev) => {
+      o.logger.info({ event: 'stream_state', stream: o.ladder.name, state: s.state, previous: prev.state }, `stream ${s.state}`);
+      if (s.state === 'offline') void this.clearMaster();
+    });
+  }
+
+  start(): void {
+    const loop = async () => {
+      if (this.running) return;
+      this.running = true;
+      try {
+        await this.observeOnce();
+      } catch (err) {
+        this.o.logger.error({ event: 'observe_failed', err: (err as Error).message }, 'observation failed');
+      } finally {
+        this.running = false;
+      }
+    };
+    void loop();
+    this.timer = setInterval(() => void loop(), this.o.intervalMs ?? 500);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.o.transcoder?.stop();
+  }
+
+  /** nginx's on_publish for the ingest application, after the key was accepted. */
+  publishStarted(): void {
+    this.o.stream.dispatch({ type: 'publish-started', at: this.now() });
+  }
+
+  /** nginx's on_publish_done for the ingest application. /stat decides whether it was our publisher. */
+  async publishDone(): Promise<void> {
+    const snapshot = await this.o.observer.stat();
+    const still = snapshot?.apps.get('live')?.some((s) => s.name === this.o.ladder.name && s.publishing);
+    if (still) return;
+    this.o.stream.dispatch({ type: 'publish-stopped', at: this.now() });
+    await this.o.transcoder?.stop();
+  }
+
+  async observeOnce(): Promise<Observation> {
+    const obs = await this.o.observer.observe(this.now);
+    this.last = obs;
+    const stream = this.o.stream;
+    stream.dispatch({ type: 'observed', at: obs.at, publisher: obs.publisher, publisherSince: obs.publisherSince, ready: obs.ready });
+    stream.dispatch({ type: 'tick', at: obs.at });
+    this.driveTranscoder(obs);
+    if (stream.state.state === 'live') await this.updateMaster(obs);
+    void this.measureKeyframes(obs);
+    return obs;
+  }
+
+  status(): StreamStatus {
+    const s = this.o.stream.state;
+    const ready = new Set(this.last?.ready ?? []);
+    const entries = this.entries();
+    const renditions: StatusRendition[] =
+      s.state === 'offline'
+        ? []
+        : entries.length > 0
+          ? entries.map((e) => ({
+              id: e.rendition.id,
+              label: e.rendition.label,
+              url: e.rendition.url,
+              width: e.width,
+              height: e.height,
+              bandwidth: e.bandwidth,
+              audioOnly: e.rendition.audioOnly,
+              ready: ready.has(e.rendition.id),
+            }))
+          : this.o.ladder.all.map((r) => ({
+              id: r.id,
+              label: r.label,
+              url: r.url,
+              width: r.width,
+              height: r.height,
+              bandwidth: ((r.videoKbps ?? 0) + (r.audioKbps ?? 0)) * 1000,
+              audioOnly: r.audioOnly,
+              ready: ready.has(r.id),
+            }));
+    return {
+      state: s.state,
+      since: new Date(s.since).toISOString(),
+      name: this.o.ladder.name,
+      master: this.o.ladder.masterUrl,
+      renditions,
+      viewers: this.o.viewers?.() ?? 0,
+    };
+  }
+
+  health(): IngestHealth {
+    const obs = this.last;
+    const src = obs?.source;
+    return {
+      nginxUp: obs?.nginxUp ?? false,
+      publisher: obs?.publisher ?? false,
+      inputKbps: src ? Math.round(src.bwIn / 1000) : undefined,
+      width: src?.video?.width,
+      height: src?.video?.height,
+      fps: src?.video?.fps,
+      videoCodec: src?.video?.codec,
+      audioCodec: src?.audio?.codec,
+      keyframeIntervalSec: obs?.publisher ? this.keyframe.interval : undefined,
+      keyframeTooLong: Boolean(obs?.publisher && this.keyframe.interval && this.keyframe.interval > this.o.fragmentSeconds + 0.25),
+      transcoder: this.o.transcoder?.status() ?? { phase: 'stopped', restarts: 0 },
+      renditions: (obs?.renditions ?? []).map((r) => ({
+        id: r.id,
+        ready: r.ready,
+        publishing: r.publishing,
+        segments: r.segments,
+        lastSegmentAgeSec: r.lastSegmentAgeSec === undefined ? undefined : Math.round(r.lastSegmentAgeSec * 10) / 10,
+      })),
+    };
+  }
+
+  private driveTranscoder(obs: Observation): void {
+    const t = this.o.transcoder;
+    if (!t) return;
+    if (!obs.publisher || !obs.source) {
+      if (t.wanted) void t.stop();
+      return;
+    }
+    // Wait until the source's metadata says whether it carries audio (a second or so after publishing).
+    const metaKnown = Boolean(obs.source.video || obs.source.audio) || (obs.publisherSince !== undefined && obs.at - obs.publisherSince > 3000);
+    if (!metaKnown) return;
+    t.ensure(
+      transcoderArgs({
+        input: `rtmp://127.0.0.1:${this.o.rtmpPort}/live/${this.o.ladder.name}`,
+        outputPrefix: `rtmp://127.0.0.1:${this.o.rtmpPort}/hls`,
+        rungs: this.o.ladder.rungs,
+        gopSeconds: this.o.fragmentSeconds,
+        preset: this.o.preset,
+        threads: this.o.threads,
+        sourceHasAudio: Boolean(obs.source.audio) || !obs.source.video,
+      }),
+    );
+  }
+
+  private entries(): MasterEntry[] {
+    return masterEntries(this.o.ladder, this.listed);
+  }
+
+  private async updateMaster(obs: Observation): Promise<void> {
+    for (const r of obs.renditions) {
+      if (r.ready && r.media && !this.listed.has(r.id)) this.listed.set(r.id, r.media);
+      // The source may change resolution when OBS's settings change; follow it.
+      const prev = this.listed.get(r.id);
+      if (r.ready && r.media && prev && (prev.width !== r.media.width || prev.height !== r.media.height)) this.listed.set(r.id, r.media);
+    }
+    const text = masterPlaylist(this.entries());
+    if (text === this.masterText) return;
+    await mkdir(this.o.masterDir, { recursive: true });
+    const file = path.join(this.o.masterDir, `${this.o.ladder.name}.m3u8`);
+    const tmp = `${file}.tmp`;
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+    this.masterText = text;
+    this.o.logger.info({ event: 'master_written', stream: this.o.ladder.name, renditions: [...this.listed.keys()] }, 'master playlist written');
+  }
+
+  private async clearMaster(): Promise<void> {
+    this.listed.clear();
+    this.masterText = '';
+    this.keyframe = { at: 0, samples: [] };
+    await rm(path.join(this.o.masterDir, `${this.o.ladder.name}.m3u8`), { force: true });
+  }
+
+  private async measureKeyframes(obs: Observation): Promise<void> {
+    const source = obs.renditions.find((r) => r.id === 'source');
+    if (!obs.publisher || !source?.newestSegmentPath || !source.playlist) return;
+    if (source.newestSegmentPath === this.keyframe.segment || obs.at - this.keyframe.at < 6_000) return;
+    const duration = source.playlist.segments[source.playlist.segments.length - 1]?.duration ?? 0;
+    this.keyframe = { ...this.keyframe, at: obs.at, segment: source.newestSegmentPath };
+    try {
+      const times = await probeKeyframeTimes(this.o.ffprobe, source.newestSegmentPath);
+      const interval = keyframeInterval(times, duration);
+      if (interval === undefined) return;
+      // The median of the last few segments: one odd segment (the first one, a scene change) is not a trend.
+      const samples = [...this.keyframe.samples, interval].slice(-5);
+      const sorted = [...samples].sort((a, b) => a - b);
+      this.keyframe = { ...this.keyframe, samples, interval: sorted[Math.floor(sorted.length / 2)] };
+    } catch (err) {
+      this.o.logger.debug({ event: 'keyframe_probe_failed', err: (err as Error).message }, 'keyframe probe failed');
+    }
+  }
+}

@@ -1,0 +1,211 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { ResolvedConfig } from './config/load.js';
+import { buildApp } from './http/app.js';
+import { WsGateway, WS_CLOSE } from './http/ws-gateway.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { Redactor } from './log/redactor.js';
+import { callbackRoutes } from './media/callbacks.js';
+import { buildLadder } from './media/ladder.js';
+import { LivePipeline } from './media/live-pipeline.js';
+import { nginxPaths, renderNginxConfig, type NginxModel } from './media/nginx-config.js';
+import { NginxProcess } from './media/nginx-process.js';
+import { workerUserFor } from './media/nginx-user.js';
+import { MediaObserver } from './media/observer.js';
+import { PublishAuth } from './media/publish-auth.js';
+import { Transcoder } from './media/transcoder.js';
+import { databaseWorks, openDatabase, type Db } from './storage/database.js';
+import { hashPassword, newSecret, SecretsFile } from './storage/secrets-file.js';
+import { StreamSessions } from './storage/stream-sessions.js';
+import { LiveStream } from './stream/live-stream.js';
+
+export interface Platform {
+  logger: Logger;
+  pipeline: LivePipeline;
+  auth: PublishAuth;
+  app: FastifyInstance;
+  /** Secrets generated during this start, to show the operator once. */
+  generated: { streamKey?: string; adminPassword?: string };
+  stop(): Promise<void>;
+  reloadNginx(): Promise<void>;
+}
+
+export function dataPaths(dataDir: string) {
+  const nginxPrefix = path.join(dataDir, 'nginx');
+  const media = path.join(dataDir, 'media');
+  return {
+    nginxPrefix,
+    nginx: nginxPaths(nginxPrefix),
+    hlsRoot: path.join(media, 'hls'),
+    hlsDir: path.join(media, 'hls', 'video'),
+    masterRoot: path.join(media, 'master'),
+    masterDir: path.join(media, 'master', 'video'),
+  };
+}
+
+/**
+ * Makes sure the installation's secrets exist. Returns the ones generated now (to be shown once) — also
+ * used by the CLI so that `make start` can print them before the service starts.
+ */
+export function ensureSecrets(config: ResolvedConfig, redactor: Redactor) {
+  const secrets = new SecretsFile(config.dataDir);
+  const auth = new PublishAuth(secrets, config.streamKey, redactor);
+  const generated: { streamKey?: string; adminPassword?: string } = {};
+  const key = auth.ensureKey();
+  if (key) generated.streamKey = key;
+  redactor.add(config.adminPassword);
+  let current = secrets.read();
+  if (!current.adminPasswordHash && !config.adminPassword) {
+    const password = newSecret(12);
+    redactor.add(password);
+    current = secrets.update((s) => ({ ...s, adminPasswordHash: hashPassword(password) }));
+    generated.adminPassword = password;
+  }
+  if (!current.callbackToken) current = secrets.update((s) => ({ ...s, callbackToken: newSecret() }));
+  redactor.add(current.callbackToken);
+  return { secrets, auth, generated, callbackToken: current.callbackToken! };
+}
+
+export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
+  const redactor = new Redactor();
+  const logger = createLogger(config.logLevel, redactor);
+  const p = dataPaths(config.dataDir);
+  for (const dir of [p.nginxPrefix, p.nginx.logs, p.nginx.temp, p.hlsDir, p.masterDir]) mkdirSync(dir, { recursive: true, mode: 0o755 });
+
+  const { auth, generated, callbackToken } = ensureSecrets(config, redactor);
+  const db: Db = openDatabase(config.dataDir);
+  const sessions = new StreamSessions(db);
+  const ladder = buildLadder(config.streamName, config.transcoder.enabled ? config.ladder : []);
+
+  const workerUser = workerUserFor([config.dataDir, config.webRoot], [p.hlsDir]);
+  if (workerUser && !workerUser.dropped) {
+    logger.warn({ event: 'nginx_workers_root' }, 'nginx workers run as root because DATA_DIR or the web folder is not reachable by other users; use the systemd unit with a dedicated user in production');
+  }
+  const model: NginxModel = {
+    prefix: p.nginxPrefix,
+    rtmpModule: config.binaries.rtmpModule,
+    httpPort: config.httpPort,
+    rtmpPort: config.rtmpPort,
+    statPort: config.nginxStatPort,
+    internalPort: config.internalPort,
+    hlsRoot: p.hlsRoot,
+    masterRoot: p.masterRoot,
+    webRoot: config.webRoot,
+    callbackToken,
+    fragmentSeconds: config.hls.fragmentSeconds,
+    playlistSeconds: config.hls.fragmentSeconds * config.hls.playlistFragments,
+    workerUser: workerUser ? { user: workerUser.user, group: workerUser.group } : undefined,
+  };
+  const nginx = new NginxProcess({
+    binary: config.binaries.nginx,
+    prefix: p.nginxPrefix,
+    conf: p.nginx.conf,
+    pidFile: p.nginx.pid,
+    logger,
+    redactor,
+    ports: [
+      { port: config.httpPort, what: 'HTTP' },
+      { port: config.rtmpPort, what: 'RTMP' },
+      { port: config.nginxStatPort, host: '127.0.0.1', what: 'nginx /stat' },
+    ],
+  });
+  const writeConfig = (): boolean => {
+    const text = renderNginxConfig(model);
+    const changed = !existsSync(p.nginx.conf) || readFileSync(p.nginx.conf, 'utf8') !== text;
+    if (changed) writeFileSync(p.nginx.conf, text, { mode: 0o600 });
+    return changed;
+  };
+
+  const gateway = new WsGateway({ logger });
+  const stream = new LiveStream({ renditions: ladder.all.map((r) => r.id), graceMs: config.graceSeconds * 1000 }, Date.now());
+  const transcoder = config.transcoder.enabled ? new Transcoder({ ffmpeg: config.binaries.ffmpeg, logger: logger.child({ component: 'transcoder', stream: ladder.name }) }) : null;
+  const observer = new MediaObserver({ statUrl: `http://127.0.0.1:${config.nginxStatPort}/stat`, hlsDir: p.hlsDir, ladder, fragmentSeconds: config.hls.fragmentSeconds });
+  const pipeline = new LivePipeline({
+    ladder,
+    stream,
+    observer,
+    transcoder,
+    logger,
+    masterDir: p.masterDir,
+    rtmpPort: config.rtmpPort,
+    fragmentSeconds: config.hls.fragmentSeconds,
+    preset: config.transcoder.preset,
+    threads: config.transcoder.threads,
+    ffmpeg: config.binaries.ffmpeg,
+    ffprobe: config.binaries.ffprobe,
+    viewers: () => gateway.count(),
+  });
+
+  // Sessions: a restart mid-stream continues the open one.
+  let sessionId = sessions.open(ladder.name)?.id;
+  stream.onChange((s) => {
+    const at = new Date(s.since);
+    if (s.state === 'starting' && sessionId === undefined) sessionId = sessions.begin(ladder.name, at).id;
+    if (s.state === 'live' && sessionId !== undefined) sessions.markLive(sessionId, at);
+    if (s.state === 'offline' && sessionId !== undefined) {
+      sessions.end(sessionId, at);
+      sessionId = undefined;
+    }
+    gateway.broadcast({ type: 'status', ...pipeline.status() });
+  });
+  gateway.onOpen((client) => client.send({ type: 'status', ...pipeline.status() }));
+
+  const app = await buildApp({
+    logger,
+    gateway,
+    status: () => pipeline.status(),
+    health: () => pipeline.health(),
+    readiness: () => ({ nginx: nginx.up(), database: databaseWorks(db) }),
+    plugins: [
+      (a) =>
+        callbackRoutes(a, {
+          auth,
+          ladder,
+          callbackToken,
+          logger,
+          onPublishStarted: () => pipeline.publishStarted(),
+          onPublishDone: () => pipeline.publishDone(),
+        }),
+    ],
+  });
+
+  // The internal listener first: nginx calls it as soon as a publisher connects.
+  await app.listen({ host: '127.0.0.1', port: config.internalPort });
+  writeConfig();
+  await nginx.test();
+  await nginx.start();
+  pipeline.start();
+  // Periodic session peak.
+  const peakTimer = setInterval(() => {
+    if (sessionId !== undefined) sessions.notePeak(sessionId, gateway.count());
+  }, 5000);
+  peakTimer.unref();
+  logger.info({ event: 'started', stream: ladder.name, httpPort: config.httpPort, rtmpPort: config.rtmpPort }, 'Casa del Padre Online started');
+
+  let stopped = false;
+  return {
+    logger,
+    pipeline,
+    auth,
+    app,
+    generated,
+    async reloadNginx() {
+      writeConfig();
+      await nginx.test();
+      nginx.reload();
+      logger.info({ event: 'nginx_reloaded' }, 'nginx reloaded');
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(peakTimer);
+      gateway.closeAll(WS_CLOSE.goingAway);
+      await pipeline.stop();
+      await app.close();
+      await nginx.stop();
+      db.close();
+      logger.info({ event: 'stopped' }, 'stopped');
+    },
+  };
+}

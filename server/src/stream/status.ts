@@ -1,0 +1,23 @@
+import type { StreamStateName } from './state-machine.js';
+
+/** The public status document: GET /api/v1/status and the websocket's `status` message. */
+export interface StreamStatus {
+  state: StreamStateName;
+  since: string;
+  name: string;
+  master: string;
+  renditions: StatusRendition[];
+  viewers: number;
+}
+
+export interface StatusRendition {
+  id: string;
+  label: string;
+  url: string;
+  width?: number;
+  height?: number;
+  bandwidth: number;
+  audioOnly: boolean;
+  /** False while that rendition is briefly unavailable (e.g. the transcoder restarting). */
+  ready: boolean;
+}
