@@ -107,13 +107,24 @@ export interface RenditionMedia {
   audioCodec?: string;
 }
 
-/** RFC 6381 codec string for H.264 as nginx-rtmp reports it ("High", "3.1"). */
-export function avcCodec(profile: string | undefined, level: string | number | undefined): string {
-  const profiles: Record<string, string> = { baseline: '42e0', constrainedbaseline: '42e0', main: '4d40', high: '6400', extended: '58a0' };
-  const p = profiles[(profile ?? 'high').toLowerCase().replace(/[^a-z]/g, '')] ?? '6400';
+/**
+ * RFC 6381 codec string for H.264 as nginx-rtmp reports it: profile name ("High"), level ("3.1") and, when
+ * known, the constraint flags byte ("compat", e.g. 192 for constrained baseline).
+ */
+export function avcCodec(profile: string | undefined, level: string | number | undefined, compat?: number): string {
+  const profiles: Record<string, [number, number]> = {
+    baseline: [0x42, 0xe0],
+    constrainedbaseline: [0x42, 0xe0],
+    main: [0x4d, 0x40],
+    extended: [0x58, 0xa0],
+    high: [0x64, 0x00],
+  };
+  const [idc, defaultFlags] = profiles[(profile ?? 'high').toLowerCase().replace(/[^a-z]/g, '')] ?? [0x64, 0x00];
+  const flags = compat !== undefined && Number.isInteger(compat) && compat >= 0 && compat <= 255 ? compat : defaultFlags;
   const lv = Math.round(Number(level ?? 3.1) * 10);
-  const l = Number.isFinite(lv) && lv > 0 ? lv : 31;
-  return `avc1.${p}${l.toString(16).padStart(2, '0')}`;
+  const l = Number.isFinite(lv) && lv > 0 && lv < 256 ? lv : 31;
+  const hex = (n: number) => n.toString(16).padStart(2, '0');
+  return `avc1.${hex(idc)}${hex(flags)}${hex(l)}`;
 }
 
 /** RFC 6381 codec string for AAC by profile ("LC", "HE"). */

@@ -158,7 +158,7 @@ export class LivePipeline {
     return {
       nginxUp: obs?.nginxUp ?? false,
       publisher: obs?.publisher ?? false,
-      inputKbps: src ? Math.round(src.bwIn / 1000) : undefined,
+      inputKbps: src ? Math.round((src.bwIn || (obs?.renditions.find((r) => r.id === 'source')?.segmentBitrate ?? 0)) / 1000) : undefined,
       width: src?.video?.width,
       height: src?.video?.height,
       fps: src?.video?.fps,

@@ -27,6 +27,8 @@ export interface RenditionObservation {
   segments: number;
   /** Seconds since its newest segment was written. */
   lastSegmentAgeSec?: number;
+  /** Bits per second of its newest segment (size / duration): known from the first segment on. */
+  segmentBitrate?: number;
   media?: RenditionMedia;
   playlist?: MediaPlaylist;
   newestSegmentPath?: string;
@@ -95,8 +97,12 @@ export class MediaObserver {
         obs.segments = playlist.segments.length;
         const newest = playlist.segments[playlist.segments.length - 1]!;
         const segPath = path.join(this.o.hlsDir, r.streamName, newest.uri);
-        const mtime = await stat(segPath).then((st) => st.mtimeMs, () => undefined);
-        if (mtime === undefined) return obs;
+        const st = await stat(segPath).catch(() => undefined);
+        if (!st) return obs;
+        const mtime = st.mtimeMs;
+        if (newest.duration > 0) obs.segmentBitrate = Math.round((st.size * 8) / newest.duration);
+        // nginx measures bandwidth only every few seconds; until then, the segments tell.
+        if (obs.media && !obs.media.bandwidth && obs.segmentBitrate) obs.media.bandwidth = obs.segmentBitrate;
         obs.newestSegmentPath = segPath;
         obs.lastSegmentAgeSec = Math.max(0, (at - mtime) / 1000);
         const sessionStart = Math.max(publisherSince ?? Infinity, s ? at - s.timeMs : Infinity) - 500;
@@ -130,7 +136,7 @@ export function mediaOf(s: StatStream): RenditionMedia {
     height: s.video?.height,
     fps: s.video?.fps || undefined,
     bandwidth: s.bwIn || undefined,
-    videoCodec: s.video && /264/.test(s.video.codec) ? avcCodec(s.video.profile, s.video.level) : undefined,
+    videoCodec: s.video && /264/.test(s.video.codec) ? avcCodec(s.video.profile, s.video.level, s.video.compat) : undefined,
     audioCodec: s.audio && /aac/i.test(s.audio.codec) ? aacCodec(s.audio.profile) : undefined,
   };
 }

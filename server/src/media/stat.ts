@@ -10,7 +10,7 @@ export interface StatStream {
   bwAudio: number;
   publishing: boolean;
   clients: number;
-  video?: { width: number; height: number; fps: number; codec: string; profile: string; level: string };
+  video?: { width: number; height: number; fps: number; codec: string; profile: string; level: string; compat?: number };
   audio?: { codec: string; profile: string; channels: number; sampleRate: number };
 }
 
@@ -65,7 +65,15 @@ function parseStream(s: Node): StatStream {
     clients: num(s.nclients),
   };
   if (v && typeof v === 'object' && num(v.width) > 0) {
-    stream.video = { width: num(v.width), height: num(v.height), fps: num(v.frame_rate), codec: str(v.codec), profile: str(v.profile), level: str(v.level) };
+    stream.video = {
+      width: num(v.width),
+      height: num(v.height),
+      fps: num(v.frame_rate),
+      codec: str(v.codec),
+      profile: str(v.profile),
+      level: str(v.level),
+      compat: v.compat === undefined ? undefined : num(v.compat),
+    };
   }
   if (a && typeof a === 'object' && str(a.codec)) {
     stream.audio = { codec: str(a.codec), profile: str(a.profile), channels: num(a.channels), sampleRate: num(a.sample_rate) };
