@@ -14,9 +14,34 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  let platform: Platform;
+  // Signals are handled from the first moment: a stop during start-up waits for it, then stops cleanly,
+  // so nginx is never orphaned.
+  let platform: Platform | undefined;
+  let stopping = false;
+  const starting = startPlatform(config);
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    starting
+      .then((p) => {
+        p.logger.info({ event: 'shutdown', signal }, 'shutting down');
+        return p.stop();
+      })
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => {
+    platform?.reloadNginx().catch((err: Error) => platform?.logger.error({ event: 'reload_failed', err: err.message }, 'reload failed'));
+  });
+
   try {
-    platform = await startPlatform(config);
+    platform = await starting;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const message = e.code === 'EADDRINUSE' ? `El puerto interno ${config.internalPort} ya está en uso (INTERNAL_PORT). / Internal port in use.` : e.message;
@@ -27,24 +52,6 @@ async function main(): Promise<void> {
   // Secrets generated on this start are shown once, on the terminal, never in the JSON logs.
   const { streamKey, adminPassword } = platform.generated;
   if (streamKey || adminPassword) process.stderr.write(banner(config, streamKey ? [streamKey] : [], adminPassword));
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    platform.logger.info({ event: 'shutdown', signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    platform.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGHUP', () => {
-    platform.reloadNginx().catch((err: Error) => platform.logger.error({ event: 'reload_failed', err: err.message }, 'reload failed'));
-  });
 }
 
 void main();

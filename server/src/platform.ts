@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ResolvedConfig } from './config/load.js';
@@ -117,9 +117,19 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     return changed;
   };
 
+  let started = false;
   const gateway = new WsGateway({ logger });
   const stream = new LiveStream({ renditions: ladder.all.map((r) => r.id), graceMs: config.graceSeconds * 1000 }, Date.now());
-  const transcoder = config.transcoder.enabled ? new Transcoder({ ffmpeg: config.binaries.ffmpeg, logger: logger.child({ component: 'transcoder', stream: ladder.name }) }) : null;
+  // A transcoder orphaned by a killed service would hold the rungs' names: end it before starting ours.
+  const transcoderPidFile = path.join(config.dataDir, 'transcoder.pid');
+  killOrphanTranscoder(transcoderPidFile, logger);
+  const transcoder = config.transcoder.enabled
+    ? new Transcoder({
+        ffmpeg: config.binaries.ffmpeg,
+        logger: logger.child({ component: 'transcoder', stream: ladder.name }),
+        onPid: (pid) => (pid ? writeFileSync(transcoderPidFile, String(pid)) : rmSync(transcoderPidFile, { force: true })),
+      })
+    : null;
   const observer = new MediaObserver({ statUrl: `http://127.0.0.1:${config.nginxStatPort}/stat`, hlsDir: p.hlsDir, ladder, fragmentSeconds: config.hls.fragmentSeconds });
   const pipeline = new LivePipeline({
     ladder,
@@ -156,7 +166,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     gateway,
     status: () => pipeline.status(),
     health: () => pipeline.health(),
-    readiness: () => ({ nginx: nginx.up(), database: databaseWorks(db) }),
+    readiness: () => ({ started, nginx: nginx.up(), database: databaseWorks(db) }),
     plugins: [
       (a) =>
         callbackRoutes(a, {
@@ -176,6 +186,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   await nginx.test();
   await nginx.start();
   pipeline.start();
+  started = true;
   // Periodic session peak.
   const peakTimer = setInterval(() => {
     if (sessionId !== undefined) sessions.notePeak(sessionId, gateway.count());
@@ -208,4 +219,18 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
       logger.info({ event: 'stopped' }, 'stopped');
     },
   };
+}
+
+function killOrphanTranscoder(pidFile: string, logger: Logger): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
+  rmSync(pidFile, { force: true });
+  try {
+    if (pid > 1 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('ffmpeg')) {
+      process.kill(pid, 'SIGKILL');
+      logger.warn({ event: 'transcoder_orphan_killed', pid }, 'ended a transcoder left by a previous start');
+    }
+  } catch {
+    /* already gone */
+  }
 }
