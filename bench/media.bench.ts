@@ -128,9 +128,13 @@ interface RunResult {
   stderr?: Record<string, string>;
 }
 
-/** Cores needed at real time: a window where the process ran at speed s < 1 used cores/s per media second. */
+/**
+ * CPU seconds per second of media: what the process needs to keep up with a live input. Equal to the
+ * cores figure when it kept up (speed 1); on a window where it was starved (or its input was late) the
+ * cores figure reads low and this one does not.
+ */
 const atRealtime = (cores: number | null | undefined, speed: number | null) =>
-  cores === null || cores === undefined || speed === null || speed <= 0.05 ? null : cores / Math.min(1, speed);
+  cores === null || cores === undefined || speed === null || speed <= 0.05 ? null : cores / speed;
 
 const mb = (kb: number | null) => (kb === null ? null : round(kb / 1024, 1));
 
@@ -238,7 +242,7 @@ async function runOnce(res: Resolution, index: number): Promise<RunResult> {
       const clocks0 = origin.map((o) => o.clock());
       const b = await measureCpu(groups, WINDOW_S);
       const speeds = origin.map((o, i) => windowSpeed(clocks0[i] ?? null, o.clock()));
-      const perRung = origin.map((o, i) => atRealtime(b.groups[`origin ${o.rung}`]?.cores, speeds[i]));
+      const perRung = origin.map((o, i) => atRealtime(b.groups[`origin ${o.rung}`]?.cores, speeds[i] ?? null));
       r.windowB = {
         wallSec: round(b.wallSec, 2)!,
         originCores: round(b.groups.origin?.cores, 3),
@@ -320,16 +324,23 @@ async function main(): Promise<void> {
     ingestToListed1080p: metric('ingest → segment listed (source), 1080p30', 's', of('1080p', (r) => r.latency.medianSec), GOALS.latency),
     ladderCpu720p: metric('ladder CPU, 720p30 in', 'cores', of('720p', (r) => r.windowA?.ladderCores), GOALS.cpu720),
     ladderCpu1080p: metric('ladder CPU, 1080p30 in', 'cores', of('1080p', (r) => r.windowA?.ladderCores), GOALS.cpu1080),
+    ladderCpuAtRealtime720p: metric('ladder CPU per second of media, 720p30 in', 'cores', of('720p', (r) => r.windowA?.ladderCoresAtRealtime), GOALS.cpu720),
+    ladderCpuAtRealtime1080p: metric('ladder CPU per second of media, 1080p30 in', 'cores', of('1080p', (r) => r.windowA?.ladderCoresAtRealtime), GOALS.cpu1080),
     originCpu720p: metric('origin layout CPU (ffmpeg per rung), 720p30 in', 'cores', of('720p', (r) => r.windowB?.originCores), null),
     originCpu1080p: metric('origin layout CPU (ffmpeg per rung), 1080p30 in', 'cores', of('1080p', (r) => r.windowB?.originCores), null),
     originRatio720p: metric('origin ÷ ours, 720p30', '×', of('720p', (r) => r.ratio), null),
     originRatio1080p: metric('origin ÷ ours, 1080p30', '×', of('1080p', (r) => r.ratio), null),
+    originRatioAtRealtime720p: metric('origin ÷ ours per second of media, 720p30', '×', of('720p', (r) => r.ratioAtRealtime), null),
+    originRatioAtRealtime1080p: metric('origin ÷ ours per second of media, 1080p30', '×', of('1080p', (r) => r.ratioAtRealtime), null),
     serviceRss: metric('service (node) RSS while live', 'MB', all((r) => r.memory?.serviceRssMB), null, 0),
     nginxRss: metric('nginx RSS while live (master + workers)', 'MB', all((r) => r.memory?.nginxRssMB), null, 0),
   };
   const saturatedB = runs.filter((r) => r.windowB && r.windowB.machineBusyCores >= machine.nproc * 0.9).map((r) => `${r.resolution}#${r.index + 1}`);
   const slowOrigin = runs.filter((r) => r.windowB && Object.values(r.windowB.originSpeeds).some((s) => s !== null && s < 0.97)).map((r) => `${r.resolution}#${r.index + 1}`);
+  const ladderSlow = runs.filter((r) => r.windowA?.ladderSpeed !== null && r.windowA?.ladderSpeed !== undefined && r.windowA.ladderSpeed < 0.97).map((r) => `${r.resolution}#${r.index + 1} (${r.windowA?.ladderSpeed})`);
   const notes: string[] = [];
+  if (ladderSlow.length > 0)
+    notes.push(`Our ladder processed less than real time during its CPU window in ${ladderSlow.join(', ')} (starved, or the publisher itself fell behind): its cores figure reads low there; see ladderCoresAtRealtime in the JSON.`);
   if (saturatedB.length > 0)
     notes.push(`The machine was ≥ 90 % busy during the origin window in ${saturatedB.join(', ')}: the origin layout's CPU is capped by the machine there, so its figure and the ratio are lower bounds.`);
   if (slowOrigin.length > 0) notes.push(`Some origin ffmpeg ran slower than real time (speed < 0.97) in ${slowOrigin.join(', ')}.`);

@@ -2,7 +2,7 @@
 // Runs the test suites with node's own test runner (TypeScript through tsx).
 //   node scripts/run-tests.mjs            unit + integration
 //   node scripts/run-tests.mjs unit       unit tests only (beside the code, fast, no I/O beyond tmp files)
-//   node scripts/run-tests.mjs integration  real nginx, ffmpeg, SQLite (test/)
+//   node scripts/run-tests.mjs integration  real nginx, ffmpeg, SQLite, Chromium (test/)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +26,7 @@ function find(dir, out = []) {
   return out;
 }
 
-const unit = find(path.join(root, 'server', 'src'));
+const unit = [...find(path.join(root, 'server', 'src')), ...find(path.join(root, 'web', 'src'))];
 const integration = find(path.join(root, 'test'));
 const files = which === 'unit' ? unit : which === 'integration' ? integration : [...unit, ...integration];
 if (files.length === 0) {
