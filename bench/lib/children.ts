@@ -52,7 +52,8 @@ export class ChildSet {
       killed = true;
       t.child.kill('SIGKILL');
     }, graceMs);
-    await t.exited;
+    // Bounded even if SIGKILL does not take (a process stuck in uninterruptible I/O).
+    await Promise.race([t.exited, new Promise((resolve) => setTimeout(resolve, graceMs + 5000).unref())]);
     clearTimeout(timer);
     return { ms: Date.now() - started, killed };
   }

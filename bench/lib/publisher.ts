@@ -38,6 +38,12 @@ export interface Publisher {
    * the estimate (within about one frame). Null until the first report with a positive out_time.
    */
   anchor(): number | null;
+  /**
+   * Monotonic ms at which the publisher had sent stream time `streamMs`, interpolated between its
+   * progress reports (every 250 ms). Unlike anchor() + t, this stays right when the publisher falls
+   * behind real time on a loaded machine. Null if that stream time was never reached.
+   */
+  sentAt(streamMs: number): number | null;
   /** Latest encoding speed reported (1.0 = real time). */
   speed(): number | null;
   stderr(): string;
@@ -49,6 +55,7 @@ export function startPublisher(children: ChildSet, res: Resolution, url: string,
   let anchor: number | null = null;
   let speed: number | null = null;
   let outUs: number | null = null;
+  const reports: { at: number; outMs: number }[] = [];
   let err = '';
   createInterface({ input: tracked.child.stdout! }).on('line', (line) => {
     const at = now();
@@ -62,6 +69,7 @@ export function startPublisher(children: ChildSet, res: Resolution, url: string,
       if (outUs !== null && Number.isFinite(outUs) && outUs > 0) {
         const bound = at - outUs / 1000;
         if (anchor === null || bound < anchor) anchor = bound;
+        if (reports.length < 5000) reports.push({ at, outMs: outUs / 1000 });
       }
       outUs = null;
     }
@@ -69,5 +77,13 @@ export function startPublisher(children: ChildSet, res: Resolution, url: string,
   tracked.child.stderr?.on('data', (c: Buffer) => {
     err = (err + c.toString('utf8')).slice(-20_000);
   });
-  return { tracked, spawnedAt, anchor: () => anchor, speed: () => speed, stderr: () => redact(err) };
+  const sentAt = (streamMs: number): number | null => {
+    const i = reports.findIndex((r) => r.outMs >= streamMs);
+    if (i < 0) return null;
+    const hi = reports[i]!;
+    const lo = reports[i - 1];
+    if (!lo || hi.outMs === lo.outMs) return hi.at;
+    return lo.at + ((streamMs - lo.outMs) / (hi.outMs - lo.outMs)) * (hi.at - lo.at);
+  };
+  return { tracked, spawnedAt, anchor: () => anchor, sentAt, speed: () => speed, stderr: () => redact(err) };
 }

@@ -18,6 +18,14 @@ import { Transcoder } from './media/transcoder.js';
 import { databaseWorks, openDatabase, type Db } from './storage/database.js';
 import { hashPassword, newSecret, SecretsFile } from './storage/secrets-file.js';
 import { StreamSessions } from './storage/stream-sessions.js';
+import { ChatService } from './chat/chat-service.js';
+import { ViewerCount } from './chat/viewer-count.js';
+import { createChatBackend } from './chat/backend.js';
+import { AdminSessions, passwordChecker } from './http/admin-sessions.js';
+import { adminRoutes } from './http/admin-routes.js';
+import { attachChat } from './http/chat-socket.js';
+import { Identity } from './http/identity.js';
+import { legacyApi, legacyCodec, legacyStreamEvents } from './http/legacy-api.js';
 import { LiveStream } from './stream/live-stream.js';
 
 export interface Platform {
@@ -63,8 +71,10 @@ export function ensureSecrets(config: ResolvedConfig, redactor: Redactor) {
     generated.adminPassword = password;
   }
   if (!current.callbackToken) current = secrets.update((s) => ({ ...s, callbackToken: newSecret() }));
+  if (!current.sessionSecret) current = secrets.update((s) => ({ ...s, sessionSecret: newSecret(32) }));
   redactor.add(current.callbackToken);
-  return { secrets, auth, generated, callbackToken: current.callbackToken! };
+  redactor.add(config.sessionSecret);
+  return { secrets, auth, generated, callbackToken: current.callbackToken!, sessionSecret: config.sessionSecret ?? current.sessionSecret! };
 }
 
 export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
@@ -73,7 +83,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const p = dataPaths(config.dataDir);
   for (const dir of [p.nginxPrefix, p.nginx.logs, p.nginx.temp, p.hlsDir, p.masterDir]) mkdirSync(dir, { recursive: true, mode: 0o755 });
 
-  const { auth, generated, callbackToken } = ensureSecrets(config, redactor);
+  const { auth, generated, callbackToken, secrets, sessionSecret } = ensureSecrets(config, redactor);
   const db: Db = openDatabase(config.dataDir);
   const sessions = new StreamSessions(db);
   const ladder = buildLadder(config.streamName, config.transcoder.enabled ? config.ladder : []);
@@ -118,7 +128,23 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   };
 
   let started = false;
-  const gateway = new WsGateway({ logger });
+  const adminSessions = new AdminSessions(db, config.adminSessionHours * 3600_000);
+  const identity = new Identity(sessionSecret, adminSessions, config.publicUrl.startsWith('https:'));
+  const gateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp });
+  const legacyGateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp, ...legacyCodec });
+  const chatBackend = await createChatBackend(config, db, logger);
+  const chat = new ChatService(chatBackend.store, chatBackend.bus, config.chat, logger);
+  await chat.start();
+  const viewerCount = new ViewerCount({
+    presence: chatBackend.presence,
+    localSessions: () => [...gateway.sessions(), ...legacyGateway.sessions()],
+    logger,
+    onChange: (count) => {
+      gateway.broadcast({ type: 'viewers', count });
+      legacyGateway.broadcast({ action: 'viewers-refresh', data: { viewers: count } });
+      if (sessionId !== undefined && stream.state.state !== 'offline') sessions.notePeak(sessionId, count);
+    },
+  });
   const stream = new LiveStream({ renditions: ladder.all.map((r) => r.id), graceMs: config.graceSeconds * 1000 }, Date.now());
   // A transcoder orphaned by a killed service would hold the rungs' names: end it before starting ours.
   const transcoderPidFile = path.join(config.dataDir, 'transcoder.pid');
@@ -144,22 +170,31 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     threads: config.transcoder.threads,
     ffmpeg: config.binaries.ffmpeg,
     ffprobe: config.binaries.ffprobe,
-    viewers: () => gateway.count(),
+    viewers: () => viewerCount.count,
   });
 
   // Sessions: a restart mid-stream continues the open one.
   let sessionId = sessions.open(ladder.name)?.id;
-  stream.onChange((s) => {
+  stream.onChange((s, previous) => {
     const at = new Date(s.since);
-    if (s.state === 'starting' && sessionId === undefined) sessionId = sessions.begin(ladder.name, at).id;
+    if (s.state === 'starting' && sessionId === undefined) {
+      sessionId = sessions.begin(ladder.name, at).id;
+      viewerCount.resetPeak();
+    }
     if (s.state === 'live' && sessionId !== undefined) sessions.markLive(sessionId, at);
     if (s.state === 'offline' && sessionId !== undefined) {
       sessions.end(sessionId, at);
       sessionId = undefined;
     }
-    gateway.broadcast({ type: 'status', ...pipeline.status() });
+    const status = pipeline.status();
+    gateway.broadcast({ type: 'status', ...status });
+    legacyStreamEvents(legacyGateway, previous.state, status);
   });
-  gateway.onOpen((client) => client.send({ type: 'status', ...pipeline.status() }));
+  gateway.onOpen((client) => {
+    client.send({ type: 'status', ...pipeline.status() });
+    client.send({ type: 'viewers', count: viewerCount.count });
+  });
+  attachChat(gateway, chat);
 
   const app = await buildApp({
     logger,
@@ -168,6 +203,24 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     health: () => pipeline.health(),
     readiness: () => ({ started, nginx: nginx.up(), database: databaseWorks(db) }),
     plugins: [
+      (a) => identity.install(a),
+      (a) => legacyGateway.routes(a),
+      (a) => legacyApi(a, { gateway: legacyGateway, chat, ladder, publicUrl: config.publicUrl, status: () => pipeline.status(), viewers: () => viewerCount.count }),
+      (a) =>
+        adminRoutes(a, {
+          sessions: adminSessions,
+          checkPassword: passwordChecker(config.adminPassword, () => secrets.read().adminPasswordHash),
+          chat,
+          auth,
+          streamSessions: sessions,
+          logger,
+          secureCookies: config.publicUrl.startsWith('https:'),
+          sessionTtlSec: config.adminSessionHours * 3600,
+        }),
+      (a) => {
+        a.get('/api/v1/site', async () => ({ ...config.site, timezone: 'America/Santiago' }));
+        a.get('/api/v1/session', async (_req, reply) => reply.code(204).send());
+      },
       (a) =>
         callbackRoutes(a, {
           auth,
@@ -186,12 +239,17 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   await nginx.test();
   await nginx.start();
   pipeline.start();
+  viewerCount.start();
+  // Retention: old chat is deleted hourly (and once now).
+  const purge = () =>
+    chat.purgeOlderThan(config.chat.retentionDays).then(
+      (n) => n > 0 && logger.info({ event: 'chat_purged', count: n }, 'old chat messages deleted'),
+      (err: Error) => logger.warn({ event: 'chat_purge_failed', err: err.message }, 'chat purge failed'),
+    );
+  void purge();
+  const purgeTimer = setInterval(() => void purge(), 3600_000);
+  purgeTimer.unref();
   started = true;
-  // Periodic session peak.
-  const peakTimer = setInterval(() => {
-    if (sessionId !== undefined) sessions.notePeak(sessionId, gateway.count());
-  }, 5000);
-  peakTimer.unref();
   logger.info({ event: 'started', stream: ladder.name, httpPort: config.httpPort, rtmpPort: config.rtmpPort }, 'Casa del Padre Online started');
 
   let stopped = false;
@@ -210,10 +268,14 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      clearInterval(peakTimer);
+      clearInterval(purgeTimer);
+      viewerCount.stop();
       gateway.closeAll(WS_CLOSE.goingAway);
+      legacyGateway.closeAll(WS_CLOSE.goingAway);
       await pipeline.stop();
       await app.close();
+      await chat.stop();
+      await chatBackend.close();
       await nginx.stop();
       db.close();
       logger.info({ event: 'stopped' }, 'stopped');

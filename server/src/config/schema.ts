@@ -83,6 +83,49 @@ export const ConfigSchema = z
         ffprobe: z.string().min(1).default('ffprobe'),
       })
       .prefault({}),
+    chat: z
+      .object({
+        historySize: z.number().int().min(10).max(500).default(100),
+        retentionDays: z.number().int().min(1).max(3650).default(90),
+        /** Per connection: about one message a second with a burst of five. */
+        ratePerSecond: z.number().positive().max(100).default(1),
+        burst: z.number().int().min(1).max(100).default(5),
+        /** Per address: a whole congregation on the church's Wi-Fi shares one. */
+        ipRatePerSecond: z.number().positive().max(1000).default(5),
+        ipBurst: z.number().int().min(1).max(1000).default(20),
+        maxSocketsPerIp: z.number().int().min(1).max(10_000).default(50),
+        duplicateWindowSeconds: z.number().int().min(0).max(3600).default(30),
+        maxFrameBytes: z.number().int().min(1024).max(1_048_576).default(8192),
+        reservedNicks: z
+          .array(z.string().min(1).max(40))
+          .default(['admin', 'administrador', 'moderador', 'moderator', 'pastor', 'pastora', 'sistema', 'system', 'casa del padre', 'iglesia']),
+      })
+      .prefault({}),
+    /** What the viewer page shows about the church; the admin can change it later. */
+    site: z
+      .object({
+        churchName: z.string().min(1).max(80).default('Iglesia Casa del Padre'),
+        offlineMessage: z.string().max(300).default('La transmisión no ha comenzado. ¡Le esperamos!'),
+        accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'debe ser un color #rrggbb').default('#1d3557'),
+        logoUrl: z.string().max(500).nullable().default(null),
+        schedule: z
+          .array(
+            z.object({
+              day: z.number().int().min(0, '0 = domingo … 6 = sábado').max(6, '0 = domingo … 6 = sábado'),
+              time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'debe ser HH:MM'),
+              title: z.string().min(1).max(80),
+            }),
+          )
+          .max(30)
+          .default([
+            { day: 0, time: '11:00', title: 'Culto dominical' },
+            { day: 3, time: '20:00', title: 'Reunión de oración' },
+          ]),
+      })
+      .prefault({}),
+    /** Signs viewer session cookies and salts IP hashes. Several instances behind Redis must share it. */
+    sessionSecret: z.string().min(32, 'debe tener al menos 32 caracteres').optional(),
+    adminSessionHours: z.number().min(1).max(24 * 30).default(12),
     /** Where nginx serves the built web app from. */
     webRoot: z.string().min(1).default('web/dist'),
   })
@@ -105,4 +148,5 @@ export const ENV_FIELDS = {
   LOG_LEVEL: 'logLevel',
   GRACE_SECONDS: 'graceSeconds',
   WEB_ROOT: 'webRoot',
+  SESSION_SECRET: 'sessionSecret',
 } as const satisfies Record<string, keyof Config>;

@@ -4,11 +4,19 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Logger } from '../log/logger.js';
 
+/** Who a socket belongs to: worked out from the upgrade request (cookies, address). */
+export interface ClientIdentity {
+  sessionId: string;
+  ipHash: string;
+  role: 'viewer' | 'moderator';
+}
+
 /** One connected browser. */
-export interface WsClient {
+export interface WsClient extends ClientIdentity {
   id: string;
   ip: string;
-  send(message: { type: string } & Record<string, unknown>): void;
+  /** Sends a JSON message; the legacy socket's messages have `action` instead of `type`. */
+  send(message: Record<string, unknown>): void;
   close(code: number, reason: string): void;
 }
 
@@ -26,9 +34,25 @@ export interface GatewayOptions {
   /** A client whose unsent data grows past this is dropped, not buffered forever. */
   maxBufferedBytes?: number;
   pingIntervalMs?: number;
+  /** Identity of the socket's owner; computed before the upgrade. */
+  identify?: (req: FastifyRequest) => ClientIdentity;
+  /** Sockets one address may hold open (church Wi-Fi shares one address: keep it generous). */
+  maxSocketsPerIp?: number;
+  path?: string;
+  /**
+   * How a frame names its kind. Default: the new protocol's `{type, ...}` (the handler sees the whole
+   * frame). The legacy socket uses `{action, data}`.
+   */
+  decode?: (frame: Record<string, unknown>) => { type: string; body: unknown } | null;
+  /** How an error is put to this socket's clients. */
+  encodeError?: (code: string, message: string) => Record<string, unknown>;
 }
 
 const Envelope = z.object({ type: z.string().min(1).max(32) }).loose();
+const defaultDecode = (frame: Record<string, unknown>) => {
+  const e = Envelope.safeParse(frame);
+  return e.success ? { type: e.data.type, body: frame } : null;
+};
 
 export const WS_CLOSE = { goingAway: 1001, unsupported: 1003, policy: 1008, tooBig: 1009 } as const;
 
@@ -66,7 +90,7 @@ export class WsGateway {
     return this.clients.size;
   }
 
-  broadcast(message: { type: string } & Record<string, unknown>): void {
+  broadcast(message: Record<string, unknown>): void {
     const text = JSON.stringify(message);
     for (const { client, socket } of this.clients.values()) this.sendRaw(client, socket, text);
   }
@@ -77,7 +101,7 @@ export class WsGateway {
   }
 
   routes(app: FastifyInstance): void {
-    app.get('/ws', { websocket: true }, (socket, req) => this.accept(socket, req));
+    app.get(this.o.path ?? '/ws', { websocket: true }, (socket, req) => this.accept(socket, req));
     this.pinger = setInterval(() => {
       for (const entry of this.clients.values()) {
         if (!entry.alive) entry.socket.terminate();
@@ -93,9 +117,24 @@ export class WsGateway {
     });
   }
 
+  /** Session ids of every connected socket (for the viewer count). */
+  sessions(): string[] {
+    return [...this.clients.values()].map((c) => c.client.sessionId);
+  }
+
   private accept(socket: WebSocket, req: FastifyRequest): void {
+    const max = this.o.maxSocketsPerIp ?? 50;
+    let fromIp = 0;
+    for (const c of this.clients.values()) if (c.client.ip === req.ip) fromIp += 1;
+    if (fromIp >= max) {
+      socket.send(JSON.stringify(errorMessage('too_many_connections', 'Demasiadas conexiones desde su red / too many connections from your network')));
+      socket.close(WS_CLOSE.policy, 'too many connections');
+      return;
+    }
     const id = randomUUID();
+    const identity = this.o.identify?.(req) ?? { sessionId: `conn-${id}`, ipHash: req.ip, role: 'viewer' as const };
     const client: WsClient = {
+      ...identity,
       id,
       ip: req.ip,
       send: (message) => this.sendRaw(client, socket, JSON.stringify(message)),
@@ -128,34 +167,38 @@ export class WsGateway {
       socket.close(WS_CLOSE.unsupported, 'binary frames are not accepted');
       return;
     }
+    const fail = (code: string, message: string) => client.send(this.o.encodeError ? this.o.encodeError(code, message) : errorMessage(code, message));
     let parsed: unknown;
     try {
       parsed = JSON.parse(String(data));
     } catch {
-      client.send(errorMessage('bad_json', 'El mensaje no es JSON válido / the message is not valid JSON'));
+      fail('bad_json', 'El mensaje no es JSON válido / the message is not valid JSON');
       return;
     }
-    const envelope = Envelope.safeParse(parsed);
-    if (!envelope.success) {
-      client.send(errorMessage('bad_message', 'Falta el campo "type" / the message needs a "type"'));
+    const decoded =
+      typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+        ? (this.o.decode ?? defaultDecode)(parsed as Record<string, unknown>)
+        : null;
+    if (!decoded) {
+      fail('bad_message', 'Mensaje sin tipo / the message has no type');
       return;
     }
-    const handler = this.handlers.get(envelope.data.type);
+    const handler = this.handlers.get(decoded.type);
     if (!handler) {
-      client.send(errorMessage('unknown_type', `Tipo de mensaje desconocido / unknown message type: ${envelope.data.type.slice(0, 32)}`));
+      fail('unknown_type', `Tipo de mensaje desconocido / unknown message type: ${decoded.type.slice(0, 32)}`);
       return;
     }
-    const body = handler.schema.safeParse(parsed);
+    const body = handler.schema.safeParse(decoded.body);
     if (!body.success) {
       const issue = body.error.issues[0];
-      client.send(errorMessage('invalid', `Mensaje inválido / invalid message: ${issue?.path.join('.') || envelope.data.type}: ${issue?.message ?? ''}`));
+      fail('invalid', `Mensaje inválido / invalid message: ${issue?.path.join('.') || decoded.type}: ${issue?.message ?? ''}`);
       return;
     }
     try {
       await handler.handle(client, body.data);
     } catch (err) {
       this.o.logger.error({ event: 'ws_handler_failed', type: handler.type, err: (err as Error).message }, 'websocket handler failed');
-      client.send(errorMessage('internal', 'Error interno; intente de nuevo / internal error; try again'));
+      fail('internal', 'Error interno; intente de nuevo / internal error; try again');
     }
   }
 }

@@ -41,7 +41,8 @@ export function callbackRoutes(app: FastifyInstance, d: CallbackDeps): void {
   const expected = digest(d.callbackToken);
 
   app.addHook('preHandler', async (req, reply) => {
-    if (!req.url.startsWith('/v1/streaming/on') && !req.url.startsWith('/v1/streaming/off')) return;
+    const route = req.routeOptions.url;
+    if (route !== '/v1/streaming/on' && route !== '/v1/streaming/off') return;
     const q = TokenQuery.safeParse(req.query);
     if (!q.success || !timingSafeEqual(digest(q.data.token), expected)) {
       d.logger.warn({ event: 'callback_forbidden', ip: req.ip }, 'callback without the right token');

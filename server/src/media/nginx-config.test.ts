@@ -60,6 +60,37 @@ const lines = (text: string) =>
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
 
+interface Location {
+  modifier: string;
+  pattern: string;
+  body: string;
+}
+
+/** The locations directly inside a server block (not nested ones), in order. */
+function topLevelLocations(server: string): Location[] {
+  const out: Location[] = [];
+  let depth = 0;
+  let offset = 0;
+  for (const line of server.split('\n')) {
+    const m = /^\s*location\s+(=|~\*|~|\^~)?\s*("[^"]+"|[^\s{]+)\s*\{/.exec(line);
+    if (m && depth === 1) out.push({ modifier: m[1] ?? '', pattern: m[2]!.replace(/^"|"$/g, ''), body: block(server.slice(offset), /location/) });
+    for (const ch of line.replace(/"[^"]*"|'[^']*'/g, '')) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+    offset += line.length + 1;
+  }
+  return out;
+}
+
+/** Which top-level location nginx picks for a URI: exact, then regexes in order, then the longest prefix. */
+function selectLocation(server: string, uri: string): Location | undefined {
+  const locs = topLevelLocations(server);
+  const exact = locs.find((l) => l.modifier === '=' && l.pattern === uri);
+  if (exact) return exact;
+  const prefixes = locs.filter((l) => (l.modifier === '' || l.modifier === '^~') && uri.startsWith(l.pattern)).sort((a, b) => b.pattern.length - a.pattern.length);
+  if (prefixes[0]?.modifier === '^~') return prefixes[0];
+  const regex = locs.find((l) => (l.modifier === '~' || l.modifier === '~*') && new RegExp(l.pattern, l.modifier === '~*' ? 'i' : '').test(uri));
+  return regex ?? prefixes[0];
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -130,12 +161,23 @@ describe('renderNginxConfig', () => {
     assert.ok(!/\$request(?!_)|\$request_uri|\$args|\$query_string/.test(format), format);
   });
 
-  test('the callback paths answer 404 on the public HTTP server', () => {
-    const conf = renderNginxConfig(model());
-    const publicServer = block(conf, /server \{\s*listen 8080 default_server;/);
-    const loc = block(publicServer, /location ~ "\^\/v1\/streaming\/\(on\|off\)" \{/);
-    assert.deepEqual(lines(loc), ['location ~ "^/v1/streaming/(on|off)" {', 'return 404;', '}']);
-    assert.ok(!/location[^{]*\/v1\/streaming[^{]*\{[^}]*proxy_pass/.test(publicServer), 'no callback path is proxied');
+  test('the callback paths answer 404 on the public HTTP server, however they are written', () => {
+    const publicServer = block(renderNginxConfig(model()), /server \{\s*listen 8080 default_server;/);
+    for (const uri of ['/v1/streaming/on', '/v1/streaming/off', '/v1/streaming/on/', '/v1/streaming/off/x']) {
+      const loc = selectLocation(publicServer, uri);
+      assert.ok(loc, `no location for ${uri}`);
+      assert.ok(lines(loc.body).includes('return 404;'), `${uri} is served by ${loc.modifier} ${loc.pattern}`);
+      assert.ok(!loc.body.includes('proxy_pass'), `${uri} is proxied`);
+    }
+  });
+
+  test('the public server proxies the API to the service, and the legacy /v1/streaming/online is not mistaken for a callback', () => {
+    const publicServer = block(renderNginxConfig(model()), /server \{\s*listen 8080 default_server;/);
+    for (const uri of ['/api/v1/status', '/readyz', '/healthz', '/ws']) {
+      assert.match(selectLocation(publicServer, uri)?.body ?? '', /proxy_pass http:\/\/service;/, uri);
+    }
+    assert.ok(!lines(selectLocation(publicServer, '/v1/streaming/online')?.body ?? '').includes('return 404;'));
+    assert.ok(!(selectLocation(publicServer, '/stat')?.body ?? '').includes('rtmp_stat'), '/stat is not on the public port');
   });
 
   test('/stat is served only on a loopback listener', () => {

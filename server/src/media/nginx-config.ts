@@ -200,11 +200,12 @@ ${MIME_TYPES}
         }
 
         # nginx's callbacks are for the internal listener only.
-        location ~ "^/v1/streaming/(on|off)" {
+        location ~ "^/v1/streaming/(on|off)(/|$)" {
             return 404;
         }
 
-        location = /ws {
+        # The chat and status sockets: the new one and the church's existing frontend's.
+        location ~ "^/(ws|v1/websocket)$" {
             proxy_pass http://service;
             proxy_http_version 1.1;
             proxy_set_header Host $host;
@@ -214,6 +215,11 @@ ${MIME_TYPES}
             proxy_set_header Connection $connection_upgrade;
             proxy_read_timeout 1h;
             proxy_send_timeout 1h;
+        }
+
+        # The existing frontend's HTTP API.
+        location ~ "^/v1/streaming(/online)?$" {
+            proxy_pass http://service;${PROXY_HEADERS}
         }
 
         location ~ "^/(api/|healthz$|readyz$|metrics$)" {

@@ -20,6 +20,41 @@ const MIGRATIONS: { id: number; sql: string }[] = [
       CREATE INDEX stream_sessions_started ON stream_sessions(started_at);
     `,
   },
+  {
+    id: 2,
+    sql: `
+      CREATE TABLE chat_messages (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        nick TEXT NOT NULL,
+        text TEXT NOT NULL,
+        role TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        ip_hash TEXT NOT NULL,
+        legacy_sender TEXT,
+        show_timestamp INTEGER,
+        deleted_at TEXT
+      );
+      CREATE INDEX chat_messages_at ON chat_messages(at);
+      CREATE TABLE chat_sanctions (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        ip_hash TEXT NOT NULL,
+        nick TEXT NOT NULL,
+        at TEXT NOT NULL,
+        until TEXT,
+        reason TEXT
+      );
+      CREATE TABLE chat_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE admin_sessions (
+        token_hash TEXT PRIMARY KEY,
+        csrf TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export function openDatabase(dataDir: string, file = 'casadelpadre.db'): Db {

@@ -9,6 +9,8 @@ const SecretsSchema = z.object({
   adminPasswordHash: z.string().optional(),
   /** Shared secret nginx puts in its callback URLs, so only our nginx can call them. */
   callbackToken: z.string().optional(),
+  /** Signs viewer cookies when SESSION_SECRET is not set. */
+  sessionSecret: z.string().optional(),
 });
 
 export type StoredKey = z.infer<typeof StoredKeySchema>;

@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log/logger.js';
+import type { ChatBus, ChatEvent } from './bus/chat-bus.js';
+import { CHAT_ERRORS, type ChatErrorCode } from './errors.js';
+import {
+  cleanNick, cleanText, containsLink, messageId, nickKey, NICK_MAX, NICK_MIN, TEXT_MAX,
+  type ChatMessage, type ChatRole,
+} from './protocol.js';
+import { TokenBucket } from './rate-limit.js';
+import { DEFAULT_SETTINGS, type ChatSettings, type ChatStore, type Sanction } from './store/chat-store.js';
+
+export interface ChatLimits {
+  historySize: number;
+  ratePerSecond: number;
+  burst: number;
+  ipRatePerSecond: number;
+  ipBurst: number;
+  duplicateWindowSeconds: number;
+  reservedNicks: string[];
+}
+
+/** One connected chat participant (a socket), new protocol or legacy. */
+export interface Participant {
+  connId: string;
+  sessionId: string;
+  ipHash: string;
+  role: Exclude<ChatRole, 'system'>;
+  nick?: string;
+  bucket: TokenBucket;
+}
+
+export type ChatResult<T> = { ok: true; value: T } | { ok: false; code: ChatErrorCode; message: string; retryAfterSec?: number };
+
+const fail = <T>(code: ChatErrorCode, vars: Record<string, string | number> = {}): ChatResult<T> => {
+  const template = CHAT_ERRORS[code];
+  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+  return { ok: false, code, message: `${fill(template.es)} / ${fill(template.en)}`, ...(vars.seconds !== undefined ? { retryAfterSec: Number(vars.seconds) } : {}) };
+};
+
+/** When a session was created, from its id (see http/identity.ts); undefined for ids without a time. */
+export function sessionBirth(sessionId: string): number | undefined {
+  const t = Number.parseInt(sessionId.slice(0, 10), 36);
+  return /^[0-9a-z]{10}/.test(sessionId) && t > 1_500_000_000_000 && t < 4_000_000_000_000 ? t : undefined;
+}
+
+const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+/**
+ * The chat's rules: who may say what, how often, and what moderators can do about it. Storage and
+ * fan-out are behind ChatStore and ChatBus, so the same rules hold on one machine and on several.
+ */
+export class ChatService {
+  private settings: ChatSettings = { ...DEFAULT_SETTINGS };
+  private pinned: ChatMessage | null = null;
+  private readonly ipBuckets = new Map<string, TokenBucket>();
+  private readonly lastBySession = new Map<string, { key: string; at: number }>();
+  private readonly reserved: Set<string>;
+  private unsubscribe: (() => void) | null = null;
+  private sweep: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: ChatStore,
+    private readonly bus: ChatBus,
+    private readonly limits: ChatLimits,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.reserved = new Set(limits.reservedNicks.map(nickKey));
+  }
+
+  async start(): Promise<void> {
+    this.settings = await this.store.getSettings();
+    const pinnedId = await this.store.getPinned();
+    this.pinned = pinnedId ? ((await this.store.get(pinnedId)) ?? null) : null;
+    this.unsubscribe = this.bus.subscribe((e) => {
+      if (e.kind === 'settings') this.settings = e.settings;
+      if (e.kind === 'pinned') this.pinned = e.message;
+      if (e.kind === 'cleared') this.pinned = null;
+      if (e.kind === 'deleted' && this.pinned?.id === e.id) this.pinned = null;
+    });
+    this.sweep = setInterval(() => this.forgetIdle(), 60_000);
+    this.sweep.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    if (this.sweep) clearInterval(this.sweep);
+  }
+
+  participant(connId: string, sessionId: string, ipHash: string, role: Participant['role']): Participant {
+    return { connId, sessionId, ipHash, role, bucket: new TokenBucket(this.limits.ratePerSecond, this.limits.burst, this.now()) };
+  }
+
+  onEvent(handler: (e: ChatEvent) => void): () => void {
+    return this.bus.subscribe(handler);
+  }
+
+  currentSettings(): ChatSettings {
+    return this.settings;
+  }
+
+  currentPinned(): ChatMessage | null {
+    return this.pinned;
+  }
+
+  async history(): Promise<ChatMessage[]> {
+    return this.store.recent(this.limits.historySize);
+  }
+
+  /** Validates a nickname for this participant; moderators may use reserved names. */
+  checkNick(p: Participant, raw: string): ChatResult<string> {
+    const nick = cleanNick(raw);
+    if ([...nick].length < NICK_MIN || [...nick].length > NICK_MAX) return fail('nick_invalid', { min: NICK_MIN, max: NICK_MAX });
+    if (p.role !== 'moderator' && this.isReserved(nick)) return fail('nick_reserved');
+    return { ok: true, value: nick };
+  }
+
+  async hello(p: Participant, raw: string): Promise<ChatResult<string>> {
+    const nick = this.checkNick(p, raw);
+    if (nick.ok) p.nick = nick.value;
+    return nick;
+  }
+
+  /**
+   * Posts a message: every rule is checked, the message is stored (durable when this resolves), then
+   * published to every instance. `legacy` carries the old frontend's fields.
+   */
+  async send(p: Participant, rawText: string, legacy?: { nick: string; sender?: string; showTimestamp?: boolean }): Promise<ChatResult<ChatMessage>> {
+    if (legacy) {
+      const nick = await this.hello(p, legacy.nick);
+      if (!nick.ok) return nick;
+    }
+    if (!p.nick) return fail('no_nick');
+    const text = cleanText(rawText);
+    if (text.length === 0) return fail('empty');
+    if ([...text].length > TEXT_MAX) return fail('too_long', { max: TEXT_MAX });
+
+    const blocked = await this.sanctionFor(p);
+    if (blocked) return blocked;
+
+    const now = this.now();
+    const moderator = p.role === 'moderator';
+    if (!moderator) {
+      if (!p.bucket.take(now)) return fail('rate_limited', { seconds: p.bucket.waitSeconds(now) });
+      const ipBucket = this.ipBucket(p.ipHash, now);
+      if (!ipBucket.take(now)) return fail('rate_limited', { seconds: ipBucket.waitSeconds(now) });
+      const last = this.lastBySession.get(p.sessionId);
+      const slow = this.settings.slowModeSeconds;
+      if (slow > 0 && last && now - last.at < slow * 1000) return fail('slow_mode', { seconds: Math.ceil((slow * 1000 - (now - last.at)) / 1000) });
+      const key = fold(text);
+      if (last && last.key === key && now - last.at < this.limits.duplicateWindowSeconds * 1000) return fail('duplicate');
+      if (!this.settings.linksFromViewers && containsLink(text)) return fail('link_not_allowed');
+      if (this.filtered(text)) return fail('word_filtered');
+      this.lastBySession.set(p.sessionId, { key, at: now });
+    }
+
+    const message: ChatMessage = {
+      id: messageId(now),
+      nick: p.nick,
+      text,
+      at: new Date(now).toISOString(),
+      role: moderator ? 'moderator' : 'viewer',
+      sessionId: p.sessionId,
+      ipHash: p.ipHash,
+      ...(legacy?.sender ? { legacySender: legacy.sender } : {}),
+      ...(legacy?.showTimestamp !== undefined ? { showTimestamp: legacy.showTimestamp } : {}),
+    };
+    await this.store.append(message);
+    await this.bus.publish({ kind: 'message', message });
+    return { ok: true, value: message };
+  }
+
+  /** The legacy "USERNAME esta viendo" notice: same nick rules and limits, delivered live, not stored. */
+  async joinNotice(p: Participant, rawNick: string, sender?: string): Promise<ChatResult<string>> {
+    const nick = await this.hello(p, rawNick);
+    if (!nick.ok) return nick;
+    const blocked = await this.sanctionFor(p);
+    if (blocked) return blocked;
+    if (p.role !== 'moderator' && !p.bucket.take(this.now())) return fail('rate_limited', { seconds: p.bucket.waitSeconds(this.now()) });
+    await this.bus.publish({ kind: 'join', nick: nick.value, at: new Date(this.now()).toISOString(), ...(sender ? { legacySender: sender } : {}) });
+    return nick;
+  }
+
+  // ── moderation (called by the admin API) ──
+
+  async deleteMessage(id: string): Promise<boolean> {
+    const ok = await this.store.markDeleted(id);
+    if (!ok) return false;
+    if (this.pinned?.id === id) await this.pin(null);
+    await this.bus.publish({ kind: 'deleted', id });
+    this.logger.info({ event: 'chat_deleted', id }, 'chat message deleted');
+    return true;
+  }
+
+  /** Time-out (minutes > 0) or ban (minutes undefined) of the author of a message. */
+  async sanction(messageIdToPunish: string, minutes: number | undefined, reason?: string): Promise<Sanction | undefined> {
+    const m = await this.store.get(messageIdToPunish);
+    if (!m || m.role !== 'viewer') return undefined;
+    const now = this.now();
+    const s: Sanction = {
+      id: randomUUID(),
+      kind: minutes === undefined ? 'ban' : 'timeout',
+      sessionId: m.sessionId,
+      ipHash: m.ipHash,
+      nick: m.nick,
+      at: new Date(now).toISOString(),
+      ...(minutes === undefined ? {} : { until: new Date(now + minutes * 60_000).toISOString() }),
+      ...(reason ? { reason } : {}),
+    };
+    await this.store.addSanction(s);
+    await this.bus.publish({ kind: 'sanction', sanction: s });
+    this.logger.info({ event: 'chat_sanction', kind: s.kind, minutes }, 'chat participant sanctioned');
+    return s;
+  }
+
+  async lift(id: string): Promise<boolean> {
+    return this.store.removeSanction(id);
+  }
+
+  async sanctions(): Promise<Sanction[]> {
+    return this.store.activeSanctions(new Date(this.now()).toISOString());
+  }
+
+  async updateSettings(change: Partial<ChatSettings>): Promise<ChatSettings> {
+    const settings: ChatSettings = { ...this.settings, ...change };
+    settings.wordFilter = [...new Set(settings.wordFilter.map((w) => w.trim()).filter(Boolean))];
+    await this.store.setSettings(settings);
+    this.settings = settings;
+    await this.bus.publish({ kind: 'settings', settings });
+    return settings;
+  }
+
+  async clear(): Promise<void> {
+    await this.store.clear();
+    await this.store.setPinned(null);
+    this.pinned = null;
+    await this.bus.publish({ kind: 'cleared' });
+  }
+
+  async pin(id: string | null): Promise<ChatMessage | null | undefined> {
+    const message = id ? await this.store.get(id) : null;
+    if (id && (!message || message.deleted)) return undefined;
+    await this.store.setPinned(id);
+    this.pinned = message ?? null;
+    await this.bus.publish({ kind: 'pinned', message: message ?? null });
+    return message ?? null;
+  }
+
+  async exportRange(fromIso: string, toIso: string): Promise<ChatMessage[]> {
+    return this.store.range(fromIso, toIso);
+  }
+
+  async purgeOlderThan(days: number): Promise<number> {
+    return this.store.purgeBefore(new Date(this.now() - days * 86_400_000).toISOString());
+  }
+
+  private async sanctionFor(p: Participant): Promise<ChatResult<never> | undefined> {
+    if (p.role === 'moderator') return undefined;
+    const active = await this.store.activeSanctions(new Date(this.now()).toISOString());
+    // By session always. By address only for sessions begun after the sanction (within a day of it): that
+    // catches someone who clears cookies to come back, without silencing the others already chatting
+    // behind the same church Wi-Fi or mobile carrier NAT, nor that address forever.
+    const born = sessionBirth(p.sessionId);
+    const evading = (s: Sanction) => {
+      const at = Date.parse(s.at);
+      return born === undefined || (born >= at && born - at < 86_400_000);
+    };
+    const hit = active.find((s) => s.sessionId === p.sessionId || (s.ipHash === p.ipHash && evading(s)));
+    if (!hit) return undefined;
+    if (hit.kind === 'ban') return fail('banned');
+    return fail('timed_out', { minutes: Math.max(1, Math.ceil((Date.parse(hit.until!) - this.now()) / 60_000)) });
+  }
+
+  private isReserved(nick: string): boolean {
+    const key = nickKey(nick);
+    return [...this.reserved].some((r) => key === r || (r.length >= 5 && key.includes(r)));
+  }
+
+  private filtered(text: string): boolean {
+    const t = ` ${fold(text).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+    return this.settings.wordFilter.some((w) => {
+      const f = fold(w).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+      return f.length > 0 && t.includes(` ${f} `);
+    });
+  }
+
+  private ipBucket(ipHash: string, now: number): TokenBucket {
+    let b = this.ipBuckets.get(ipHash);
+    if (!b) {
+      b = new TokenBucket(this.limits.ipRatePerSecond, this.limits.ipBurst, now);
+      this.ipBuckets.set(ipHash, b);
+    }
+    return b;
+  }
+
+  private forgetIdle(): void {
+    const now = this.now();
+    for (const [k, b] of this.ipBuckets) if (b.idle(now)) this.ipBuckets.delete(k);
+    for (const [k, v] of this.lastBySession) if (now - v.at > Math.max(this.limits.duplicateWindowSeconds, this.settings.slowModeSeconds) * 1000) this.lastBySession.delete(k);
+  }
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/** Who wrote a message. Moderators are signed-in admins; `system` is the platform itself. */
+export type ChatRole = 'viewer' | 'moderator' | 'system';
+
+/** A stored chat message. The public shape (`PublicMessage`) leaves out who sent it from where. */
+export interface ChatMessage {
+  id: string;
+  nick: string;
+  text: string;
+  /** ISO time. */
+  at: string;
+  role: ChatRole;
+  /** The sender's session (signed cookie) — never sent to clients. */
+  sessionId: string;
+  /** Hash of the sender's IP — never sent to clients. */
+  ipHash: string;
+  /** The legacy frontend's own sender id, kept so it can recognise its own messages. */
+  legacySender?: string;
+  showTimestamp?: boolean;
+  deleted?: boolean;
+}
+
+export interface PublicMessage {
+  id: string;
+  nick: string;
+  text: string;
+  at: string;
+  role: ChatRole;
+}
+
+export const toPublic = (m: ChatMessage): PublicMessage => ({ id: m.id, nick: m.nick, text: m.text, at: m.at, role: m.role });
+
+/** The church's existing frontend's message shape. Timestamps are epoch milliseconds. */
+export interface LegacyMessage {
+  id: string;
+  message: string;
+  username: string;
+  sendedAt: number;
+  sendedBy: string;
+  showTimestamp: boolean;
+  identify: boolean;
+}
+
+export const toLegacy = (m: ChatMessage, identify = false): LegacyMessage => ({
+  id: m.id,
+  message: m.text,
+  username: m.nick,
+  sendedAt: Date.parse(m.at),
+  sendedBy: m.legacySender ?? m.id,
+  showTimestamp: m.showTimestamp ?? true,
+  identify,
+});
+
+// Control characters (except none: chat is one line), zero-width and bidi-override characters.
+const STRIP = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
+
+/** Unicode-normalises and removes invisible or direction-changing characters; collapses runs of spaces. */
+export function cleanNick(raw: string): string {
+  return raw.normalize('NFKC').replace(STRIP, '').replace(/\s+/g, ' ').trim();
+}
+
+/** Like cleanNick but keeps line breaks out and leaves inner spacing alone (beyond collapsing). */
+export function cleanText(raw: string): string {
+  return raw
+    .normalize('NFC')
+    .replace(/\r\n?|\n/g, ' ')
+    .replace(STRIP, '')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
+}
+
+/** The comparable form of a nick, to reserve names regardless of case, accents and look-alike spacing. */
+export function nickKey(nick: string): string {
+  return cleanNick(nick)
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+}
+
+export const NICK_MIN = 2;
+export const NICK_MAX = 24;
+export const TEXT_MAX = 500;
+
+export const HelloFrame = z.object({ type: z.literal('hello'), nick: z.string().max(200) });
+export const ChatFrame = z.object({
+  type: z.literal('chat'),
+  text: z.string().max(4000),
+  clientId: z.string().min(1).max(64),
+});
+
+/** Legacy websocket frame: `{action, data}`. */
+export const LegacyEnvelope = z.object({ action: z.string().max(64), data: z.unknown().optional() });
+export const LegacyChatData = z.object({
+  message: z.string().max(4000),
+  username: z.string().max(200),
+  sendedAt: z.union([z.number(), z.string()]).optional(),
+  sendedBy: z.union([z.string(), z.number()]).optional(),
+  identify: z.boolean().optional(),
+  showTimestamp: z.boolean().optional(),
+});
+export type LegacyChatData = z.infer<typeof LegacyChatData>;
+
+/** Time-sortable unique id: 10 chars of milliseconds (base36, padded) + 8 random. */
+export function messageId(now: number, random: () => number = Math.random): string {
+  const rand = Array.from({ length: 8 }, () => Math.floor(random() * 36).toString(36)).join('');
+  return `${now.toString(36).padStart(10, '0')}${rand}`;
+}
+
+const LINK = /\b((https?:\/\/|www\.)\S+|[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|net|org|cl|info|io|me|ly|gl|app|xyz|site|online|tv|be|co)\b(\/\S*)?)/i;
+
+export function containsLink(text: string): boolean {
+  return LINK.test(text);
+}

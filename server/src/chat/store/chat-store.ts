@@ -1,0 +1,56 @@
+import type { ChatMessage } from '../protocol.js';
+
+export interface ChatSettings {
+  /** Minimum seconds between two messages of one viewer; 0 = off. */
+  slowModeSeconds: number;
+  /** Words (or phrases) a viewer's message may not contain; compared without case or accents. */
+  wordFilter: string[];
+  /** Whether viewers may post links (moderators always may). */
+  linksFromViewers: boolean;
+}
+
+export const DEFAULT_SETTINGS: ChatSettings = { slowModeSeconds: 0, wordFilter: [], linksFromViewers: false };
+
+/** A ban (until lifted) or a time-out (until a time), by session and by IP hash. */
+export interface Sanction {
+  id: string;
+  kind: 'ban' | 'timeout';
+  sessionId: string;
+  ipHash: string;
+  nick: string;
+  at: string;
+  /** Time-outs end; bans have no end. */
+  until?: string;
+  reason?: string;
+}
+
+/**
+ * Where chat lives: messages (durable once `append` resolves) and moderation state. One embedded
+ * implementation (SQLite) and one shared by several instances (Redis); both pass store.contract.test.ts.
+ */
+export interface ChatStore {
+  append(message: ChatMessage): Promise<void>;
+  /** The last `limit` visible messages, oldest first. */
+  recent(limit: number): Promise<ChatMessage[]>;
+  get(id: string): Promise<ChatMessage | undefined>;
+  /** Hides a message from history; true when it existed and was visible. */
+  markDeleted(id: string): Promise<boolean>;
+  /** Hides every current message from history (they stay in exports, flagged). */
+  clear(): Promise<void>;
+  /** Every message (deleted ones flagged) with from ≤ at < to, oldest first. */
+  range(fromIso: string, toIso: string): Promise<ChatMessage[]>;
+  /** Deletes messages older than the time; returns how many. */
+  purgeBefore(iso: string): Promise<number>;
+
+  addSanction(sanction: Sanction): Promise<void>;
+  removeSanction(id: string): Promise<boolean>;
+  /** Sanctions still in force at `nowIso`. */
+  activeSanctions(nowIso: string): Promise<Sanction[]>;
+
+  getSettings(): Promise<ChatSettings>;
+  setSettings(settings: ChatSettings): Promise<void>;
+  getPinned(): Promise<string | null>;
+  setPinned(id: string | null): Promise<void>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,71 @@
+import type { ChatService, Participant } from '../chat/chat-service.js';
+import { ChatFrame, HelloFrame, toPublic } from '../chat/protocol.js';
+import { errorMessage, type WsClient, type WsGateway } from './ws-gateway.js';
+
+/**
+ * The chat on the /ws socket (new protocol): `hello` and `chat` in; `history`, `chat`, `ack`, `deleted`,
+ * `pinned`, `chat-cleared` and `error` out.
+ */
+export function attachChat(gateway: WsGateway, chat: ChatService): void {
+  const participants = new Map<string, Participant>();
+  const of = (c: WsClient) => {
+    let p = participants.get(c.id);
+    if (!p) {
+      p = chat.participant(c.id, c.sessionId, c.ipHash, c.role);
+      participants.set(c.id, p);
+    }
+    return p;
+  };
+
+  gateway.onOpen((client) => {
+    of(client);
+    void chat.history().then((messages) => {
+      client.send({ type: 'history', messages: messages.map(toPublic) });
+      const pinned = chat.currentPinned();
+      client.send({ type: 'pinned', message: pinned ? toPublic(pinned) : null });
+      client.send({ type: 'chat-settings', slowModeSeconds: chat.currentSettings().slowModeSeconds, role: client.role });
+    });
+  });
+  gateway.onClose((client) => participants.delete(client.id));
+
+  gateway.register({
+    type: 'hello',
+    schema: HelloFrame,
+    async handle(client, frame) {
+      const r = await chat.hello(of(client), frame.nick);
+      client.send(r.ok ? { type: 'welcome', nick: r.value, role: client.role } : errorMessage(r.code, r.message));
+    },
+  });
+
+  gateway.register({
+    type: 'chat',
+    schema: ChatFrame,
+    async handle(client, frame) {
+      const r = await chat.send(of(client), frame.text, undefined);
+      if (r.ok) client.send({ type: 'ack', clientId: frame.clientId, id: r.value.id });
+      else client.send({ ...errorMessage(r.code, r.message), clientId: frame.clientId, ...(r.retryAfterSec ? { retryAfterSec: r.retryAfterSec } : {}) });
+    },
+  });
+
+  chat.onEvent((e) => {
+    switch (e.kind) {
+      case 'message':
+        gateway.broadcast({ type: 'chat', message: toPublic(e.message) });
+        break;
+      case 'deleted':
+        gateway.broadcast({ type: 'deleted', id: e.id });
+        break;
+      case 'cleared':
+        gateway.broadcast({ type: 'chat-cleared' });
+        break;
+      case 'pinned':
+        gateway.broadcast({ type: 'pinned', message: e.message ? toPublic(e.message) : null });
+        break;
+      case 'settings':
+        gateway.broadcast({ type: 'chat-settings', slowModeSeconds: e.settings.slowModeSeconds });
+        break;
+      default:
+        break;
+    }
+  });
+}

@@ -1,0 +1,97 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AdminSessions } from './admin-sessions.js';
+import type { ClientIdentity } from './ws-gateway.js';
+
+export const VIEWER_COOKIE = 'cdp_sid';
+export const ADMIN_COOKIE = 'cdp_admin';
+const NEW_SESSION = Symbol('cdp.newSession');
+
+/** A viewer session id: its creation time (10 base-36 digits, so bans can tell old from new) + 16 random bytes. */
+export function newSessionId(now: number): string {
+  return `${now.toString(36).padStart(10, '0')}${randomBytes(16).toString('base64url')}`;
+}
+
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    try {
+      out.set(name, decodeURIComponent(value));
+    } catch {
+      out.set(name, value);
+    }
+  }
+  return out;
+}
+
+/**
+ * Who is on the other end of a request: a viewer session from a signed cookie (created when missing),
+ * a hash of the address (for bans; the address itself is never stored), and whether an admin is signed in.
+ */
+export class Identity {
+  constructor(
+    private readonly secret: string,
+    private readonly admins: AdminSessions,
+    private readonly secureCookies: boolean,
+  ) {}
+
+  sign(sessionId: string): string {
+    return `${sessionId}.${createHmac('sha256', this.secret).update(sessionId).digest('base64url').slice(0, 27)}`;
+  }
+
+  verify(value: string | undefined): string | undefined {
+    if (!value) return undefined;
+    const dot = value.lastIndexOf('.');
+    if (dot <= 0) return undefined;
+    const id = value.slice(0, dot);
+    const expected = Buffer.from(this.sign(id));
+    const actual = Buffer.from(value);
+    return expected.length === actual.length && timingSafeEqual(expected, actual) && /^[A-Za-z0-9_-]{16,64}$/.test(id) ? id : undefined;
+  }
+
+  ipHash(ip: string): string {
+    return createHash('sha256').update(`${this.secret}:${ip}`).digest('base64url').slice(0, 22);
+  }
+
+  /** Identity of a request; a new viewer session is remembered on the raw request for the cookie. */
+  of(req: FastifyRequest): ClientIdentity {
+    const cookies = parseCookies(req.headers.cookie);
+    let sessionId = this.verify(cookies.get(VIEWER_COOKIE));
+    const raw = req.raw as IncomingMessage & { [NEW_SESSION]?: string };
+    if (!sessionId) {
+      sessionId = raw[NEW_SESSION] ?? newSessionId(Date.now());
+      raw[NEW_SESSION] = sessionId;
+    }
+    const admin = this.admins.validate(cookies.get(ADMIN_COOKIE));
+    return { sessionId, ipHash: this.ipHash(req.ip), role: admin ? 'moderator' : 'viewer' };
+  }
+
+  viewerCookie(sessionId: string): string {
+    return `${VIEWER_COOKIE}=${this.sign(sessionId)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000${this.secureCookies ? '; Secure' : ''}`;
+  }
+
+  /**
+   * Sets the viewer cookie on responses (plain and websocket upgrades) of requests that had none, so a
+   * ban or a time-out follows the browser rather than the connection.
+   */
+  install(app: FastifyInstance): void {
+    app.addHook('onRequest', async (req) => {
+      if (req.url.startsWith('/ws') || req.url.startsWith('/v1/websocket') || req.url.startsWith('/api/v1/session')) this.of(req);
+    });
+    app.addHook('onSend', async (req, reply) => {
+      const created = (req.raw as IncomingMessage & { [NEW_SESSION]?: string })[NEW_SESSION];
+      if (created && !reply.hasHeader('set-cookie')) reply.header('set-cookie', this.viewerCookie(created));
+    });
+    app.addHook('onReady', async () => {
+      app.websocketServer.on('headers', (headers: string[], req: IncomingMessage & { [NEW_SESSION]?: string }) => {
+        const created = req[NEW_SESSION];
+        if (created) headers.push(`Set-Cookie: ${this.viewerCookie(created)}`);
+      });
+    });
+  }
+}

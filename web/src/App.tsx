@@ -1,0 +1,34 @@
+import { useCallback, useEffect, useState, type ComponentType } from 'react';
+import { AdminApp } from './admin/AdminApp';
+import { initialLang, type Lang } from './i18n/catalogue';
+import { I18nProvider } from './i18n/I18nProvider';
+import { catalogues } from './i18n/catalogue';
+import { SETTING, writeSetting } from './lib/storage';
+import { EmbedApp } from './viewer/EmbedApp';
+import { ViewerApp } from './viewer/ViewerApp';
+
+/** The three pages nginx serves from the same index.html. */
+export function pageFor(pathname: string): ComponentType {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/embed') return EmbedApp;
+  if (path === '/admin' || path.startsWith('/admin/')) return AdminApp;
+  return ViewerApp;
+}
+
+export function App({ pathname }: { pathname: string }) {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const setLang = useCallback((next: Lang) => {
+    setLangState(next);
+    writeSetting(SETTING.lang, next);
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = catalogues[lang].pageTitle;
+  }, [lang]);
+  const Page = pageFor(pathname);
+  return (
+    <I18nProvider lang={lang} setLang={setLang}>
+      <Page />
+    </I18nProvider>
+  );
+}

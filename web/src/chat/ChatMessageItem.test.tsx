@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ChatMessage } from '../lib/messages';
+import { renderIn, textOf } from '../testing/render';
+import { ChatMessageItem } from './ChatMessageItem';
+import { ChatView } from './ChatView';
+import { initialChatState } from './chat-state';
+
+const TZ = 'America/Santiago';
+
+function message(text: string, extra: Partial<ChatMessage> = {}): ChatMessage {
+  return { id: 'm1', nick: 'Ana', text, at: '2026-11-29T14:05:00Z', role: 'viewer', ...extra };
+}
+
+test('a message containing a script tag is shown as text, never as markup', () => {
+  const html = renderIn('es', <ChatMessageItem message={message('<script>alert(1)</script>')} own={false} timeZone={TZ} />);
+  assert.doesNotMatch(html, /<script/);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.match(textOf(html), /<script>alert\(1\)<\/script>/);
+});
+
+test('an <img onerror> message and an HTML nickname stay inert text', () => {
+  const html = renderIn('es', <ChatMessageItem message={message('<img src=x onerror="alert(1)">', { nick: '<b>Pedro</b>' })} own={false} timeZone={TZ} />);
+  assert.doesNotMatch(html, /<img/);
+  assert.doesNotMatch(html, /<b>/);
+  assert.match(html, /&lt;img src=x onerror=&quot;alert\(1\)&quot;&gt;/);
+  assert.match(html, /&lt;b&gt;Pedro&lt;\/b&gt;/);
+});
+
+test('right-to-left override characters are isolated inside the text and the nickname', () => {
+  const rlo = '\u202E';
+  const html = renderIn('es', <ChatMessageItem message={message(`${rlo}olleh`, { nick: `${rlo}anA` })} own={false} timeZone={TZ} />);
+  assert.match(html, new RegExp(`<bdi class="chat-text">${rlo}olleh</bdi>`));
+  assert.match(html, new RegExp(`<bdi class="chat-nick">${rlo}anA</bdi>`));
+});
+
+test('the time is shown in Santiago and a moderator gets a badge', () => {
+  const text = textOf(renderIn('es', <ChatMessageItem message={message('Bienvenidos', { role: 'moderator' })} own={false} timeZone={TZ} />));
+  assert.match(text, /11:05/);
+  assert.match(text, /Moderador/);
+  const admin = textOf(renderIn('en', <ChatMessageItem message={message('Welcome', { role: 'admin' })} own={false} timeZone={TZ} />));
+  assert.match(admin, /Moderator/);
+  const viewer = textOf(renderIn('es', <ChatMessageItem message={message('Amén')} own={false} timeZone={TZ} />));
+  assert.doesNotMatch(viewer, /Moderador/);
+});
+
+test('the reader’s own messages are marked', () => {
+  const html = renderIn('es', <ChatMessageItem message={message('hola')} own timeZone={TZ} />);
+  assert.match(html, /class="chat-message is-own"/);
+  assert.match(textOf(html), /\(tú\)/);
+});
+
+const noop = () => {};
+const viewProps = { nickError: null, connected: true, timeZone: TZ, onNick: noop, onSend: () => true, onDismissError: noop };
+
+test('without a nickname the chat asks for one; with one it offers the message box', () => {
+  const ask = textOf(renderIn('es', <ChatView {...viewProps} state={initialChatState()} nick={null} />));
+  assert.match(ask, /¿Cómo te llamas\?/);
+  const write = renderIn('es', <ChatView {...viewProps} state={initialChatState()} nick="Ana" />);
+  assert.match(textOf(write), /Escribes como Ana/);
+  assert.match(write, /placeholder="Escribe un mensaje…"/);
+});
+
+test('the pinned message is shown above the others and errors read in plain Spanish', () => {
+  const state = {
+    ...initialChatState(),
+    messages: [message('primero', { id: 'a' })],
+    pinned: message('Ofrendas en el enlace de la descripción', { id: 'p', nick: 'Pastor', role: 'admin' }),
+    error: { code: 'rate_limited', message: 'rate limited', refusedText: null, seq: 1 },
+  };
+  const html = renderIn('es', <ChatView {...viewProps} state={state} nick="Ana" />);
+  const text = textOf(html);
+  assert.ok(text.indexOf('Mensaje fijado') < text.indexOf('primero'));
+  assert.match(text, /Estás enviando mensajes muy rápido/);
+  assert.match(html, /role="alert"/);
+});
+
+test('an error code the catalogue does not know shows the server’s own message', () => {
+  const state = { ...initialChatState(), error: { code: 'new_rule', message: 'Regla nueva del servidor', refusedText: null, seq: 1 } };
+  assert.match(textOf(renderIn('es', <ChatView {...viewProps} state={state} nick="Ana" />)), /Regla nueva del servidor/);
+});

@@ -1,0 +1,58 @@
+import { useI18n } from '../i18n/I18nProvider';
+import type { ChatState } from './chat-state';
+import { ChatComposer } from './ChatComposer';
+import { ChatList } from './ChatList';
+import { ChatMessageItem } from './ChatMessageItem';
+import { chatErrorText } from './error-text';
+import { NickForm } from './NickForm';
+
+export interface ChatViewProps {
+  state: ChatState;
+  nick: string | null;
+  nickError: string | null;
+  connected: boolean;
+  timeZone: string;
+  onNick(nick: string | null): void;
+  onSend(text: string): boolean;
+  onDismissError(): void;
+}
+
+/** The chat as the reader sees it; all behaviour comes in through props (see ChatPanel). */
+export function ChatView({ state, nick, nickError, connected, timeZone, onNick, onSend, onDismissError }: ChatViewProps) {
+  const { t } = useI18n();
+  const error = state.error;
+  return (
+    <section className="chat" aria-labelledby="chat-title">
+      <h2 id="chat-title" className="chat-title">
+        {t.chatTitle}
+      </h2>
+      {state.pinned && (
+        <div className="chat-pinned">
+          <p className="chat-pinned-label">{t.pinned}</p>
+          <ChatMessageItem as="div" message={state.pinned} own={state.ownIds.has(state.pinned.id)} timeZone={timeZone} />
+        </div>
+      )}
+      {state.cleared && state.messages.length === 0 && <p className="chat-notice">{t.chatCleared}</p>}
+      <ChatList messages={state.messages} ownIds={state.ownIds} timeZone={timeZone} />
+      {error && (
+        <div className="chat-error" role="alert" key={error.seq}>
+          <span>{chatErrorText(error.code, error.message, t)}</span>
+          <button type="button" className="link-button" onClick={onDismissError}>
+            {t.dismiss}
+          </button>
+        </div>
+      )}
+      {nick ? (
+        <ChatComposer
+          nick={nick}
+          connected={connected}
+          restore={error?.refusedText ? { text: error.refusedText, seq: error.seq } : null}
+          onSend={onSend}
+          onChangeNick={() => onNick(null)}
+        />
+      ) : (
+        <NickForm initial="" error={nickError ? chatErrorText(nickError, '', t) : null} onSubmit={onNick} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import type { ChatMessage, ServerMessage } from '../lib/messages';
+
+/** What the chat panel shows; changed only by `chatReducer`, so every rule here is testable without a DOM. */
+export interface ChatState {
+  messages: ChatMessage[];
+  pinned: ChatMessage | null;
+  /** Ids of messages this browser wrote (acks matched by clientId). */
+  ownIds: ReadonlySet<string>;
+  /** Sent, not yet acknowledged. */
+  pending: { clientId: string; text: string }[];
+  error: ChatError | null;
+  /** A moderator cleared the chat since the page opened. */
+  cleared: boolean;
+}
+
+export interface ChatError {
+  code: string;
+  message: string;
+  /** The text of the message the error refused, to put back in the composer. */
+  refusedText: string | null;
+  /** Changes with every error, so the same error twice is announced twice. */
+  seq: number;
+}
+
+export type ChatAction =
+  | { type: 'server'; message: ServerMessage }
+  | { type: 'sent'; clientId: string; text: string }
+  | { type: 'dismiss-error' };
+
+/** The newest messages kept in memory; older ones scroll away. */
+export const MAX_MESSAGES = 200;
+
+export function initialChatState(ownIds: Iterable<string> = []): ChatState {
+  return { messages: [], pinned: null, ownIds: new Set(ownIds), pending: [], error: null, cleared: false };
+}
+
+const NICK_ERRORS = new Set(['nick_taken', 'nick_reserved']);
+
+export function isNickError(code: string): boolean {
+  return NICK_ERRORS.has(code);
+}
+
+export function chatReducer(state: ChatState, action: ChatAction): ChatState {
+  switch (action.type) {
+    case 'sent':
+      return { ...state, pending: [...state.pending, { clientId: action.clientId, text: action.text }], error: null };
+    case 'dismiss-error':
+      return { ...state, error: null };
+    case 'server':
+      return onServer(state, action.message);
+  }
+}
+
+function onServer(state: ChatState, m: ServerMessage): ChatState {
+  switch (m.type) {
+    case 'history':
+      return { ...state, messages: m.messages.slice(-MAX_MESSAGES) };
+    case 'chat': {
+      if (state.messages.some((x) => x.id === m.message.id)) return state;
+      return { ...state, messages: [...state.messages, m.message].slice(-MAX_MESSAGES) };
+    }
+    case 'ack': {
+      const ownIds = new Set(state.ownIds);
+      ownIds.add(m.id);
+      return { ...state, ownIds, pending: state.pending.filter((p) => p.clientId !== m.clientId) };
+    }
+    case 'deleted':
+      return {
+        ...state,
+        messages: state.messages.filter((x) => x.id !== m.id),
+        pinned: state.pinned?.id === m.id ? null : state.pinned,
+      };
+    case 'pinned':
+      return { ...state, pinned: m.message };
+    case 'chat-cleared':
+      return { ...state, messages: [], pinned: null, cleared: true };
+    case 'error': {
+      // An error answers the oldest unacknowledged message unless it names the one it refuses.
+      const refused = isNickError(m.code)
+        ? undefined
+        : (state.pending.find((p) => p.clientId === m.clientId) ?? (m.clientId === undefined ? state.pending[0] : undefined));
+      return {
+        ...state,
+        pending: refused ? state.pending.filter((p) => p !== refused) : state.pending,
+        error: { code: m.code, message: m.message, refusedText: refused?.text ?? null, seq: (state.error?.seq ?? 0) + 1 },
+      };
+    }
+    default:
+      return state;
+  }
+}

@@ -1,0 +1,94 @@
+import { parseStatus, type StreamStatus } from './status';
+
+/** The websocket protocol (design.md), plus this app's extensions `pinned` and `chat-cleared`. */
+export type ChatRole = 'viewer' | 'moderator' | 'admin' | (string & {});
+
+export interface ChatMessage {
+  id: string;
+  nick: string;
+  text: string;
+  /** ISO time or epoch ms, as the server sent it. */
+  at: string | number;
+  role: ChatRole;
+}
+
+export type ServerMessage =
+  | ({ type: 'status' } & StreamStatus)
+  | { type: 'viewers'; count: number }
+  | { type: 'history'; messages: ChatMessage[] }
+  | { type: 'chat'; message: ChatMessage }
+  | { type: 'ack'; clientId: string; id: string }
+  | { type: 'deleted'; id: string }
+  | { type: 'error'; code: string; message: string; clientId?: string }
+  | { type: 'pinned'; message: ChatMessage | null }
+  | { type: 'chat-cleared' };
+
+export type ClientMessage =
+  | { type: 'hello'; nick: string }
+  | { type: 'chat'; text: string; clientId: string };
+
+const str = (v: unknown): v is string => typeof v === 'string';
+const id = (v: unknown): string | null => (str(v) ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
+
+export function parseChatMessage(v: unknown): ChatMessage | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  const messageId = id(o.id);
+  if (messageId === null || !str(o.nick) || !str(o.text)) return null;
+  return {
+    id: messageId,
+    nick: o.nick,
+    text: o.text,
+    at: str(o.at) || typeof o.at === 'number' ? o.at : Date.now(),
+    role: str(o.role) ? o.role : 'viewer',
+  };
+}
+
+/** Parses one text frame; unknown or malformed frames yield null and are ignored. */
+export function parseServerMessage(raw: string): ServerMessage | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  switch (o.type) {
+    case 'status': {
+      const status = parseStatus(o);
+      return status ? { type: 'status', ...status } : null;
+    }
+    case 'viewers':
+      return typeof o.count === 'number' ? { type: 'viewers', count: o.count } : null;
+    case 'history':
+      return Array.isArray(o.messages)
+        ? { type: 'history', messages: o.messages.map(parseChatMessage).filter((m): m is ChatMessage => m !== null) }
+        : null;
+    case 'chat': {
+      const message = parseChatMessage(o.message);
+      return message ? { type: 'chat', message } : null;
+    }
+    case 'ack': {
+      const messageId = id(o.id);
+      return str(o.clientId) && messageId !== null ? { type: 'ack', clientId: o.clientId, id: messageId } : null;
+    }
+    case 'deleted': {
+      const messageId = id(o.id);
+      return messageId !== null ? { type: 'deleted', id: messageId } : null;
+    }
+    case 'error':
+      return {
+        type: 'error',
+        code: str(o.code) ? o.code : 'unknown',
+        message: str(o.message) ? o.message : '',
+        ...(str(o.clientId) ? { clientId: o.clientId } : {}),
+      };
+    case 'pinned':
+      return { type: 'pinned', message: o.message === null ? null : parseChatMessage(o.message) };
+    case 'chat-cleared':
+      return { type: 'chat-cleared' };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,114 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useI18n } from '../i18n/I18nProvider';
+import type { StreamState, StreamStatus } from '../lib/status';
+import { readSetting, SETTING, writeSetting } from '../lib/storage';
+import { AudioPoster } from './AudioPoster';
+import { Icon } from './icons';
+import type { PlaybackSource } from './playback-engine';
+import { PlayerBar } from './PlayerBar';
+import { renditionFor, type QualityChoice } from './quality';
+import { usePlaybackEngine } from './usePlaybackEngine';
+import { useVideoState } from './useVideoState';
+
+export interface PlayerProps {
+  status: StreamStatus;
+  churchName: string;
+  logoUrl: string | null;
+  /** A short notice over the picture (the stream is reconnecting); the player keeps trying underneath. */
+  notice?: string | null;
+}
+
+function sourceFor(status: StreamStatus, choice: QualityChoice): PlaybackSource {
+  const rendition = renditionFor(choice, status.renditions);
+  // hls.js drops an audio-only entry from a master with video, so audio only loads its own playlist.
+  if (rendition?.audioOnly) return { url: rendition.url, level: null };
+  return { url: status.master, level: rendition };
+}
+
+export function Player({ status, churchName, logoUrl, notice }: PlayerProps) {
+  const { t } = useI18n();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const [choice, setChoice] = useState<QualityChoice>(() => readSetting(SETTING.quality) ?? 'auto');
+  const effectiveChoice = status.renditions.length === 0 || renditionFor(choice, status.renditions) ? choice : 'auto';
+  const source = useMemo(() => sourceFor(status, effectiveChoice), [status.master, status.renditions, effectiveChoice]); // eslint-disable-line react-hooks/exhaustive-deps
+  const engine = usePlaybackEngine(videoRef, source);
+  const video = useVideoState(videoRef, containerRef);
+  const audioOnly = source.level === null && source.url !== status.master;
+
+  useRetryWhenBack(status.state, () => engine.engineRef.current?.retryNow());
+
+  const choose = (next: QualityChoice) => {
+    setChoice(next);
+    writeSetting(SETTING.quality, next === 'auto' ? null : next);
+  };
+
+  const unmute = () => {
+    const v = videoRef.current;
+    if (!v) return;
+    v.muted = false;
+    if (v.volume === 0) v.volume = 1;
+    engine.engineRef.current?.play();
+  };
+
+  const playBlocked = () => {
+    engine.clearBlocked();
+    engine.engineRef.current?.play();
+  };
+
+  const shownNotice = notice ?? (engine.recovering ? t.recovering : null);
+
+  return (
+    <div className={`player${audioOnly ? ' player-audio' : ''}`} ref={containerRef}>
+      <div className="player-screen">
+        <video
+          ref={videoRef}
+          className="player-video"
+          aria-label={t.videoLabel(churchName)}
+          playsInline
+          muted
+          autoPlay
+          preload="auto"
+        />
+        {audioOnly && <AudioPoster churchName={churchName} logoUrl={logoUrl} />}
+        {shownNotice && (
+          <p className="player-notice" role="status">
+            {shownNotice}
+          </p>
+        )}
+        {engine.autoplayBlocked ? (
+          <button type="button" className="player-cta player-cta-play" onClick={playBlocked}>
+            <Icon name="play" />
+            {t.tapToPlay}
+          </button>
+        ) : (
+          video.muted && (
+            <button type="button" className="player-cta player-cta-unmute" onClick={unmute}>
+              <Icon name="muted" />
+              {t.unmute}
+            </button>
+          )
+        )}
+      </div>
+      <PlayerBar
+        videoRef={videoRef}
+        containerRef={containerRef}
+        engineRef={engine.engineRef}
+        video={video}
+        renditions={status.renditions}
+        choice={effectiveChoice}
+        onChoose={choose}
+        audioOnly={audioOnly}
+      />
+    </div>
+  );
+}
+
+/** When the stream goes from reconnecting back to live, the player retries at once. */
+function useRetryWhenBack(state: StreamState, retry: () => void) {
+  const previous = useRef(state);
+  useEffect(() => {
+    if (previous.current === 'reconnecting' && state === 'live') retry();
+    previous.current = state;
+  });
+}

@@ -1,0 +1,18 @@
+import type { SiteSettings } from '../lib/site';
+import { LanguageSwitch } from './LanguageSwitch';
+import { ShareButton } from './ShareButton';
+
+export function SiteHeader({ site }: { site: SiteSettings }) {
+  return (
+    <header className="site-header">
+      <a className="site-brand" href="/">
+        {site.logoUrl ? <img className="site-logo" src={site.logoUrl} alt="" /> : <span className="site-mark" aria-hidden="true" />}
+        <span className="site-name">{site.churchName}</span>
+      </a>
+      <div className="site-actions">
+        <LanguageSwitch />
+        <ShareButton churchName={site.churchName} />
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+// `npm run dev:web` proxies the API, the websocket and HLS to a running platform.
+const platform = `http://127.0.0.1:${process.env.HTTP_PORT ?? '8080'}`;
+
+export default defineConfig({
+  root,
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+  },
+  server: {
+    proxy: {
+      '/api': platform,
+      '/video': platform,
+      '/ws': { target: platform, ws: true },
+    },
+  },
+});
