@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Runs the test suites with node's own test runner (TypeScript through tsx).
-//   node scripts/run-tests.mjs            unit + integration
-//   node scripts/run-tests.mjs unit       unit tests only (beside the code, fast, no I/O beyond tmp files)
-//   node scripts/run-tests.mjs integration  real nginx, ffmpeg, SQLite, Chromium (test/)
+//   node scripts/run-tests.mjs              unit, then integration
+//   node scripts/run-tests.mjs unit         unit tests beside the code (server/src, web/src): fast, in parallel
+//   node scripts/run-tests.mjs integration  real nginx, ffmpeg, SQLite, Redis, Chromium (test/): one file at a time
+// Ends with a plain "N passed, N failed" line covering everything that ran.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -23,19 +25,47 @@ function find(dir, out = []) {
     if (statSync(full).isDirectory()) find(full, out);
     else if (/\.test\.tsx?$/.test(name)) out.push(full);
   }
-  return out;
+  return out.sort();
 }
 
-const unit = [...find(path.join(root, 'server', 'src')), ...find(path.join(root, 'web', 'src'))];
-const integration = find(path.join(root, 'test'));
-const files = which === 'unit' ? unit : which === 'integration' ? integration : [...unit, ...integration];
-if (files.length === 0) {
-  console.error(`no test files for "${which}"`);
-  process.exit(1);
+const suites = [];
+if (which === 'all' || which === 'unit') suites.push({ name: 'unit', files: [...find(path.join(root, 'server', 'src')), ...find(path.join(root, 'web', 'src'))], concurrency: 2 });
+if (which === 'all' || which === 'integration') suites.push({ name: 'integration', files: find(path.join(root, 'test')), concurrency: 1 });
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'cdp-tests-'));
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let status = 0;
+for (const suite of suites) {
+  if (suite.files.length === 0) {
+    console.error(`no test files for "${suite.name}"`);
+    status = 1;
+    continue;
+  }
+  const tap = path.join(tmp, `${suite.name}.tap`);
+  console.log(`\n── ${suite.name} tests (${suite.files.length} files) ──`);
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import', 'tsx', '--test', `--test-concurrency=${suite.concurrency}`,
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+      ...suite.files,
+    ],
+    { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'test' } },
+  );
+  if (result.status !== 0) status = result.status ?? 1;
+  let text = '';
+  try {
+    text = readFileSync(tap, 'utf8');
+  } catch {
+    status = status || 1;
+  }
+  const count = (key) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  passed += count('pass');
+  failed += count('fail') + count('cancelled');
+  skipped += count('skipped') + count('todo');
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files.sort()],
-  { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'test' } },
-);
-process.exit(result.status ?? 1);
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(status !== 0 || failed > 0 || passed === 0 ? status || 1 : 0);

@@ -128,11 +128,13 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   };
 
   let started = false;
+  const chatBackend = await createChatBackend(config, db, logger);
+  const cookieSecret = config.sessionSecret ?? (await chatBackend.sharedSecret(sessionSecret));
+  redactor.add(cookieSecret);
   const adminSessions = new AdminSessions(db, config.adminSessionHours * 3600_000);
-  const identity = new Identity(sessionSecret, adminSessions, config.publicUrl.startsWith('https:'));
+  const identity = new Identity(cookieSecret, adminSessions, config.publicUrl.startsWith('https:'));
   const gateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp });
   const legacyGateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp, ...legacyCodec });
-  const chatBackend = await createChatBackend(config, db, logger);
   const chat = new ChatService(chatBackend.store, chatBackend.bus, config.chat, logger);
   await chat.start();
   const viewerCount = new ViewerCount({

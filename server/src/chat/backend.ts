@@ -10,6 +10,8 @@ export interface ChatBackend {
   store: ChatStore;
   bus: ChatBus;
   presence: Presence;
+  /** The secret that signs viewer cookies, agreed among instances (the local one on a single machine). */
+  sharedSecret(candidate: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -18,7 +20,16 @@ export async function createChatBackend(config: ResolvedConfig, db: Db, logger: 
   if (!config.redisUrl) {
     const bus = new MemoryBus();
     const presence = new MemoryPresence();
-    return { store: new SqliteChatStore(db), bus, presence, close: async () => { await bus.close(); await presence.close(); } };
+    return {
+      store: new SqliteChatStore(db),
+      bus,
+      presence,
+      sharedSecret: async (candidate) => candidate,
+      close: async () => {
+        await bus.close();
+        await presence.close();
+      },
+    };
   }
   const { createRedisBackend } = await import('./redis-backend.js');
   return createRedisBackend(config.redisUrl, `cdp:${config.streamName}`, logger);

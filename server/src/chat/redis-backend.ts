@@ -10,13 +10,18 @@ export async function createRedisBackend(url: string, prefix: string, logger: Lo
   redis.on('error', (err: Error) => logger.warn({ event: 'redis_error', err: err.message }, 'redis error'));
   await redis.connect();
   const store = new RedisChatStore(redis, prefix);
-  const bus = new RedisBus(redis, prefix);
+  const bus = new RedisBus(redis, prefix, { onError: (err) => logger.warn({ event: 'redis_bus_error', err: (err as Error).message }, 'redis bus error') });
   const presence = new RedisPresence(redis, prefix);
   logger.info({ event: 'chat_backend', backend: 'redis' }, 'chat shared through Redis');
   return {
     store,
     bus,
     presence,
+    async sharedSecret(candidate: string) {
+      // The first instance's secret wins, so every instance accepts every instance's cookies.
+      await redis.set(`${prefix}:session-secret`, candidate, 'NX');
+      return (await redis.get(`${prefix}:session-secret`)) ?? candidate;
+    },
     async close() {
       await bus.close();
       await presence.close();

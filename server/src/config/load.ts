@@ -29,13 +29,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     } catch (err) {
       throw new ConfigError([`CONFIG_FILE: no se pudo leer ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
     }
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('no es un objeto');
-      fromFile = parsed as Record<string, unknown>;
+      parsed = JSON.parse(text);
     } catch (err) {
-      throw new ConfigError([`CONFIG_FILE: ${file} no es JSON válido (${(err as Error).message})`]);
+      // JSON.parse quotes the text near the error, which may be a password: give only the position.
+      const position = /position (\d+)/.exec((err as Error).message)?.[1];
+      throw new ConfigError([`CONFIG_FILE: ${file} no es JSON válido${position ? ` (cerca del carácter ${position})` : ''} / is not valid JSON`]);
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError([`CONFIG_FILE: ${file} no es JSON válido (no es un objeto)`]);
+    }
+    fromFile = parsed as Record<string, unknown>;
   }
   const fromEnv: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(ENV_FIELDS)) {
@@ -62,7 +67,7 @@ function describeIssues(error: z.ZodError, fromEnv: Record<string, unknown>): st
     const where = env && top in fromEnv ? `${env} (${dotted})` : dotted || '(raíz)';
     const message = issue.code === 'unrecognized_keys' ? `campo desconocido: ${issue.keys.join(', ')}` : issue.message;
     // Never echo secrets back, even when they are wrong.
-    const secret = top === 'streamKey' || top === 'adminPassword' || top === 'sessionSecret';
+    const secret = top === 'streamKey' || top === 'adminPassword' || top === 'sessionSecret' || top === 'redisUrl';
     const received = !secret && env && top in fromEnv ? ` — recibido "${String(fromEnv[top])}"` : '';
     return `${where}: ${message}${received}`;
   });

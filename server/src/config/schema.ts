@@ -19,6 +19,7 @@ export const RungSchema = z
     videoKbps: z.number().int().min(64).max(20000).optional(),
     audioKbps: z.number().int().min(16).max(320),
   })
+  .strict()
   .refine((r) => (r.width === undefined) === (r.height === undefined) && (r.width === undefined) === (r.videoKbps === undefined), {
     message: 'width, height y videoKbps van juntos (todos para video, ninguno para solo audio)',
   });
@@ -59,6 +60,7 @@ export const ConfigSchema = z
         fragmentSeconds: z.number().min(1).max(10).default(2),
         playlistFragments: z.number().int().min(3).max(30).default(6),
       })
+      .strict()
       .prefault({}),
     ladder: z
       .array(RungSchema)
@@ -74,6 +76,7 @@ export const ConfigSchema = z
         preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
         threads: z.number().int().min(0).max(64).default(0),
       })
+      .strict()
       .prefault({}),
     binaries: z
       .object({
@@ -82,6 +85,7 @@ export const ConfigSchema = z
         ffmpeg: z.string().min(1).default('ffmpeg'),
         ffprobe: z.string().min(1).default('ffprobe'),
       })
+      .strict()
       .prefault({}),
     chat: z
       .object({
@@ -100,6 +104,7 @@ export const ConfigSchema = z
           .array(z.string().min(1).max(40))
           .default(['admin', 'administrador', 'moderador', 'moderator', 'pastor', 'pastora', 'sistema', 'system', 'casa del padre', 'iglesia']),
       })
+      .strict()
       .prefault({}),
     /** What the viewer page shows about the church; the admin can change it later. */
     site: z
@@ -114,7 +119,7 @@ export const ConfigSchema = z
               day: z.number().int().min(0, '0 = domingo … 6 = sábado').max(6, '0 = domingo … 6 = sábado'),
               time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'debe ser HH:MM'),
               title: z.string().min(1).max(80),
-            }),
+            }).strict(),
           )
           .max(30)
           .default([
@@ -122,6 +127,7 @@ export const ConfigSchema = z
             { day: 3, time: '20:00', title: 'Reunión de oración' },
           ]),
       })
+      .strict()
       .prefault({}),
     /** Signs viewer session cookies and salts IP hashes. Several instances behind Redis must share it. */
     sessionSecret: z.string().min(32, 'debe tener al menos 32 caracteres').optional(),

@@ -123,7 +123,7 @@ describe('createLogger', () => {
     assert.ok(!text().includes(rotated));
   });
 
-  test('a password with quotes or backslashes is redacted from JSON log lines too', { todo: 'Redactor matches the raw secret, but pino writes it JSON-escaped (\\" and \\\\), so the escaped form passes through' }, () => {
+  test('a password with quotes or backslashes is redacted from JSON log lines too', () => {
     const { logger, records, redactor } = capture();
     const tricky = 'pa"ss\\word-with-quote';
     redactor.add(tricky);

@@ -9,8 +9,11 @@ export class Redactor {
   add(secret: string | undefined): void {
     if (!secret || secret.length < 6 || this.secrets.has(secret)) return;
     this.secrets.add(secret);
-    const escaped = [...this.secrets].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    this.pattern = new RegExp(escaped.join('|'), 'g');
+    // Also as it appears inside a JSON string (quotes and backslashes escaped), as pino writes it.
+    const inJson = JSON.stringify(secret).slice(1, -1);
+    if (inJson !== secret) this.secrets.add(inJson);
+    const alternatives = [...this.secrets].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.pattern = new RegExp(alternatives.join('|'), 'g');
   }
 
   redact(text: string): string {

@@ -106,7 +106,10 @@ export class LivePipeline {
     const obs = await this.o.observer.observe(this.now);
     this.last = obs;
     const stream = this.o.stream;
-    stream.dispatch({ type: 'observed', at: obs.at, publisher: obs.publisher, publisherSince: obs.publisherSince, ready: obs.ready });
+    // A source without sound (a camera with no microphone) has no audio-only rendition to wait for.
+    const silent = obs.source?.video && !obs.source.audio && obs.publisherSince !== undefined && obs.at - obs.publisherSince > 3000;
+    const ready = silent ? [...obs.ready, ...this.o.ladder.rungs.filter((r) => r.audioOnly).map((r) => r.id)] : obs.ready;
+    stream.dispatch({ type: 'observed', at: obs.at, publisher: obs.publisher, publisherSince: obs.publisherSince, ready });
     stream.dispatch({ type: 'tick', at: obs.at });
     this.driveTranscoder(obs);
     if (stream.state.state === 'live') await this.updateMaster(obs);

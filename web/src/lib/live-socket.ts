@@ -6,7 +6,14 @@ export interface LiveSocketOptions {
   url: string;
   /** Delay before reconnect attempt n (0-based): exponential with jitter, capped. */
   backoff?: (attempt: number) => number;
+  /** Runs `fn` after `ms`; returns a cancel function. Tests pass a manual clock. */
+  schedule?: (fn: () => void, ms: number) => () => void;
 }
+
+const realSchedule = (fn: () => void, ms: number) => {
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
+};
 
 type Listener<T> = (value: T) => void;
 
@@ -26,7 +33,7 @@ export function socketUrl(loc: { protocol: string; host: string }, path = '/ws')
 export class LiveSocket {
   private ws: WebSocket | null = null;
   private attempt = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private cancelRetry: (() => void) | null = null;
   private stopped = true;
   private current: SocketState = 'closed';
   private readonly messageListeners = new Set<Listener<ServerMessage>>();
@@ -50,8 +57,8 @@ export class LiveSocket {
     this.stopped = true;
     window.removeEventListener('online', this.wake);
     document.removeEventListener('visibilitychange', this.wake);
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelRetry?.();
+    this.cancelRetry = null;
     const ws = this.ws;
     this.ws = null;
     ws?.close(1000, 'page closed');
@@ -77,8 +84,8 @@ export class LiveSocket {
 
   private readonly wake = () => {
     if (this.stopped || this.current !== 'closed' || document.visibilityState === 'hidden') return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelRetry?.();
+    this.cancelRetry = null;
     this.connect();
   };
 
@@ -88,11 +95,12 @@ export class LiveSocket {
     this.ws = ws;
     ws.onopen = () => {
       if (this.ws !== ws) return;
-      this.attempt = 0;
       this.setState('open');
     };
     ws.onmessage = (ev) => {
       if (this.ws !== ws || typeof ev.data !== 'string') return;
+      // Only a server that talks resets the backoff; one that accepts and drops us keeps backing off.
+      this.attempt = 0;
       const message = parseServerMessage(ev.data);
       if (message) for (const l of this.messageListeners) l(message);
     };
@@ -102,8 +110,8 @@ export class LiveSocket {
       this.setState('closed');
       if (this.stopped) return;
       const delay = (this.o.backoff ?? defaultBackoff)(this.attempt++);
-      this.timer = setTimeout(() => {
-        this.timer = null;
+      this.cancelRetry = (this.o.schedule ?? realSchedule)(() => {
+        this.cancelRetry = null;
         if (!this.stopped) this.connect();
       }, delay);
     };

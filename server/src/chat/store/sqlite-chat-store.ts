@@ -92,7 +92,8 @@ export class SqliteChatStore implements ChatStore {
 
   async getSettings(): Promise<ChatSettings> {
     const row = this.db.prepare("SELECT value FROM chat_state WHERE key = 'settings'").get() as { value: string } | undefined;
-    return row ? { ...DEFAULT_SETTINGS, ...(JSON.parse(row.value) as Partial<ChatSettings>) } : { ...DEFAULT_SETTINGS };
+    const stored = row ? (JSON.parse(row.value) as Partial<ChatSettings>) : {};
+    return { ...DEFAULT_SETTINGS, ...stored, wordFilter: [...(stored.wordFilter ?? DEFAULT_SETTINGS.wordFilter)] };
   }
 
   async setSettings(settings: ChatSettings): Promise<void> {
