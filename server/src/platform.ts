@@ -237,9 +237,9 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
 
   // The internal listener first: nginx calls it as soon as a publisher connects.
   await app.listen({ host: '127.0.0.1', port: config.internalPort });
-  writeConfig();
+  const configChanged = writeConfig();
   await nginx.test();
-  await nginx.start();
+  await nginx.start(configChanged);
   pipeline.start();
   viewerCount.start();
   // Retention: old chat is deleted hourly (and once now).

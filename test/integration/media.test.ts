@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseMediaPlaylist } from '../../server/src/media/playlist.js';
+import { connect, type TestSocket } from '../helpers/ws-client.js';
 import {
   cleanupService, ensureBuilt, ffprobeJson, publish, randomKey, sleep, startService, waitFor, watchStates,
   type Publisher, type ServiceHandle,
@@ -26,6 +27,7 @@ async function text(url: string): Promise<{ status: number; body: string; header
 describe('media core with real nginx-rtmp and ffmpeg', { timeout: 300_000 }, () => {
   let svc: ServiceHandle;
   let pub: Publisher | undefined;
+  let legacy: TestSocket;
   const served: string[] = [];
 
   before(async () => {
@@ -33,6 +35,7 @@ describe('media core with real nginx-rtmp and ffmpeg', { timeout: 300_000 }, () 
     svc = await startService();
   });
   after(async () => {
+    legacy?.close();
     await pub?.stop();
     await cleanupService(svc);
   });
@@ -53,9 +56,14 @@ describe('media core with real nginx-rtmp and ffmpeg', { timeout: 300_000 }, () 
 
   test('a publisher goes live in every rendition, and the seed URLs answer with the right heights', async () => {
     const ws = await watchStates(svc.base);
+    legacy = await connect(`ws://127.0.0.1:${svc.httpPort}/v1/websocket`);
     pub = publish(ingest(svc.key));
     await waitFor('state live', async () => (await svc.status()).state === 'live', 30_000, 200);
     ws.close();
+    // The church's existing frontend hears "stream-started" only once every quality is playable.
+    await legacy.next((m) => m.action === 'stream-started', 'legacy stream-started');
+    const online = (await (await fetch(`${svc.base}/v1/streaming/online`)).json()) as { online: boolean };
+    assert.equal(online.online, true);
     assert.ok(ws.states.includes('starting'), `viewers were told "starting" first (saw ${ws.states.join(',')})`);
     assert.equal(ws.states.at(-1), 'live');
     // "Live" means every rendition lists at least one segment.
@@ -107,11 +115,15 @@ describe('media core with real nginx-rtmp and ffmpeg', { timeout: 300_000 }, () 
     assert.equal(s.status, 200);
     assert.equal(s.headers.get('content-type'), 'video/mp2t');
     assert.match(s.headers.get('cache-control') ?? '', /max-age=86400, immutable/);
-    for (const bad of ['/video/../secrets.json', '/video/%2e%2e/secrets.json', '/video/..%2fsecrets.json', '/video/envivo/../../../secrets.json', '/secrets.json', '/video/', '/video/envivo/']) {
+    // Outside /video/ the web app's fallback page answers; nothing may ever be a file of DATA_DIR.
+    for (const bad of ['/video/../secrets.json', '/video/%2e%2e/secrets.json', '/video/..%2fsecrets.json', '/video/envivo/../../../secrets.json', '/secrets.json', '/video/%2e%2e/%2e%2e/nginx/nginx.conf', '/nginx/nginx.conf']) {
       const r = await fetch(`${svc.base}${bad}`);
       const body = await r.text();
-      assert.ok(!body.includes(svc.key) && !body.includes('streamKeys'), `${bad} must not leak secrets`);
-      assert.notEqual(r.status, 200, `${bad} must not be served`);
+      assert.ok(!body.includes(svc.key) && !body.includes('streamKeys') && !body.includes('rtmp {'), `${bad} must not leak secrets`);
+      assert.ok(r.status !== 200 || (r.headers.get('content-type') ?? '').startsWith('text/html'), `${bad} must not serve a data file`);
+    }
+    for (const notMedia of ['/video/', '/video/envivo/', '/video/envivo/index.m3u8.bak', '/video/envivo/../envivo_low/index.m3u8x']) {
+      assert.equal((await fetch(`${svc.base}${notMedia}`)).status, 404, notMedia);
     }
   });
 
@@ -133,6 +145,7 @@ describe('media core with real nginx-rtmp and ffmpeg', { timeout: 300_000 }, () 
     await waitFor('live again after the blip', async () => (await svc.status()).state === 'live', 30_000, 200);
     await sleep(300);
     ws.close();
+    assert.ok(!legacy.messages.some((m) => m.action === 'stream-ended'), 'the legacy frontend was not told the stream ended');
     assert.ok(ws.states.includes('reconnecting'), `viewers saw "reconnecting" (saw ${ws.states.join(',')})`);
     assert.ok(!ws.states.includes('offline'), `viewers never saw offline (saw ${ws.states.join(',')})`);
     assert.equal(ws.states.at(-1), 'live');
@@ -178,16 +191,20 @@ describe('media core with real nginx-rtmp and ffmpeg', { timeout: 300_000 }, () 
 
   test('when the publisher stops, viewers see "reconnecting" and then "offline" after the grace period', async () => {
     const ws = await watchStates(svc.base);
+    const legacyEnd = await connect(`ws://127.0.0.1:${svc.httpPort}/v1/websocket`);
     await pub!.stop();
     const stoppedAt = Date.now();
     await waitFor('reconnecting', async () => (await svc.status()).state === 'reconnecting', 10_000, 100);
     await sleep(7000);
     assert.equal((await svc.status()).state, 'reconnecting', 'still within the 10 s grace period');
+    assert.ok(!legacyEnd.messages.some((m) => m.action === 'stream-ended'), 'not ended for the legacy frontend during the grace period');
     await waitFor('offline', async () => (await svc.status()).state === 'offline', 15_000, 100);
     const after = (Date.now() - stoppedAt) / 1000;
     ws.close();
     assert.ok(after >= 9.5, `offline only after the grace period (${after} s)`);
     assert.deepEqual(ws.states.slice(-2), ['reconnecting', 'offline']);
+    await legacyEnd.next((m) => m.action === 'stream-ended', 'legacy stream-ended');
+    legacyEnd.close();
     const master = await fetch(`${svc.base}/video/envivo.m3u8`);
     assert.equal(master.status, 404, 'the master playlist is withdrawn when offline');
     const h = await svc.health();

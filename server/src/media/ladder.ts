@@ -65,6 +65,8 @@ export function transcoderArgs(o: TranscoderArgsInput): string[] {
     '-hide_banner', '-nostdin', '-loglevel', 'warning', '-nostats',
     '-progress', 'pipe:1', '-stats_period', '1',
     '-rw_timeout', '15000000',
+    // nginx sends the codec headers first: a short probe starts the ladder about two seconds sooner.
+    '-analyzeduration', '1000000', '-probesize', '1000000',
     '-i', o.input,
   ];
   if (video.length > 0) {
@@ -87,11 +89,11 @@ export function transcoderArgs(o: TranscoderArgsInput): string[] {
       '-b:v', `${kbps}k`, '-maxrate', `${Math.round(kbps * 1.1)}k`, '-bufsize', `${kbps * 2}k`,
       '-force_key_frames', `expr:gte(t,n_forced*${o.gopSeconds})`, '-sc_threshold', '0',
       ...(o.sourceHasAudio ? ['-c:a', 'aac', '-b:a', `${r.audioKbps}k`, '-ac', '2'] : []),
-      '-f', 'flv', `${o.outputPrefix}/${r.streamName}`,
+      '-f', 'flv', '-flvflags', 'no_duration_filesize', `${o.outputPrefix}/${r.streamName}`,
     );
   }
   for (const r of audio) {
-    args.push('-map', '0:a:0', '-vn', '-c:a', 'aac', '-b:a', `${r.audioKbps}k`, '-ac', '2', '-f', 'flv', `${o.outputPrefix}/${r.streamName}`);
+    args.push('-map', '0:a:0', '-vn', '-c:a', 'aac', '-b:a', `${r.audioKbps}k`, '-ac', '2', '-f', 'flv', '-flvflags', 'no_duration_filesize', `${o.outputPrefix}/${r.streamName}`);
   }
   return args;
 }

@@ -88,9 +88,14 @@ export class LivePipeline {
     await this.o.transcoder?.stop();
   }
 
-  /** nginx's on_publish for the ingest application, after the key was accepted. */
+  /**
+   * nginx's on_publish for the ingest application, after the key was accepted. The ladder starts now,
+   * assuming the source has sound (OBS always sends audio); if /stat later says it has none, the
+   * transcoder restarts without audio.
+   */
   publishStarted(): void {
     this.o.stream.dispatch({ type: 'publish-started', at: this.now() });
+    this.o.transcoder?.ensure(this.ladderArgs(true));
   }
 
   /** nginx's on_publish_done for the ingest application. /stat decides whether it was our publisher. */
@@ -188,19 +193,22 @@ export class LivePipeline {
       return;
     }
     // Wait until the source's metadata says whether it carries audio (a second or so after publishing).
-    const metaKnown = Boolean(obs.source.video || obs.source.audio) || (obs.publisherSince !== undefined && obs.at - obs.publisherSince > 3000);
+    const metaKnown = Boolean(obs.source.video && obs.source.audio) || (obs.publisherSince !== undefined && obs.at - obs.publisherSince > 3000);
     if (!metaKnown) return;
-    t.ensure(
-      transcoderArgs({
-        input: `rtmp://127.0.0.1:${this.o.rtmpPort}/live/${this.o.ladder.name}`,
-        outputPrefix: `rtmp://127.0.0.1:${this.o.rtmpPort}/hls`,
-        rungs: this.o.ladder.rungs,
-        gopSeconds: this.o.fragmentSeconds,
-        preset: this.o.preset,
-        threads: this.o.threads,
-        sourceHasAudio: Boolean(obs.source.audio) || !obs.source.video,
-      }),
-    );
+    t.ensure(this.ladderArgs(Boolean(obs.source.audio) || !obs.source.video));
+  }
+
+  private ladderArgs(sourceHasAudio: boolean): string[] {
+    return transcoderArgs({
+      ffmpeg: this.o.ffmpeg,
+      input: `rtmp://127.0.0.1:${this.o.rtmpPort}/live/${this.o.ladder.name}`,
+      outputPrefix: `rtmp://127.0.0.1:${this.o.rtmpPort}/hls`,
+      rungs: this.o.ladder.rungs,
+      gopSeconds: this.o.fragmentSeconds,
+      preset: this.o.preset,
+      threads: this.o.threads,
+      sourceHasAudio,
+    });
   }
 
   private entries(): MasterEntry[] {

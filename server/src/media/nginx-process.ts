@@ -65,13 +65,18 @@ export class NginxProcess {
     }
   }
 
-  async start(): Promise<void> {
+  /**
+   * Starts nginx, or adopts the one a killed service left running. An adopted nginx is reloaded only when
+   * its config changed: a reload moves new connections to a fresh worker while the publisher stays on the
+   * old one, and nginx-rtmp's /stat, relays and players then no longer see that stream.
+   */
+  async start(configChanged = true): Promise<void> {
     this.stopping = false;
     const existing = this.runningFromPidFile();
     if (existing !== null) {
       this.adoptedPid = existing;
-      process.kill(existing, 'SIGHUP');
-      this.o.logger.info({ event: 'nginx_adopted', pid: existing }, 'nginx already running from a previous start; adopted and reloaded');
+      if (configChanged) process.kill(existing, 'SIGHUP');
+      this.o.logger.info({ event: 'nginx_adopted', pid: existing, reloaded: configChanged }, 'nginx already running from a previous start; adopted');
       this.watchAdopted();
       return;
     }

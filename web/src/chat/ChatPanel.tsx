@@ -9,6 +9,7 @@ export function ChatPanel({ socket, socketState, timeZone }: { socket: LiveSocke
     <ChatView
       state={chat.state}
       nick={chat.nick}
+      lastNick={chat.lastNick}
       nickError={chat.nickError}
       connected={chat.connected}
       timeZone={timeZone}

@@ -9,6 +9,8 @@ import { NickForm } from './NickForm';
 export interface ChatViewProps {
   state: ChatState;
   nick: string | null;
+  /** Offered in the name field when asking again. */
+  lastNick?: string;
   nickError: string | null;
   connected: boolean;
   timeZone: string;
@@ -18,7 +20,7 @@ export interface ChatViewProps {
 }
 
 /** The chat as the reader sees it; all behaviour comes in through props (see ChatPanel). */
-export function ChatView({ state, nick, nickError, connected, timeZone, onNick, onSend, onDismissError }: ChatViewProps) {
+export function ChatView({ state, nick, lastNick = '', nickError, connected, timeZone, onNick, onSend, onDismissError }: ChatViewProps) {
   const { t } = useI18n();
   const error = state.error;
   return (
@@ -51,7 +53,7 @@ export function ChatView({ state, nick, nickError, connected, timeZone, onNick, 
           onChangeNick={() => onNick(null)}
         />
       ) : (
-        <NickForm initial="" error={nickError ? chatErrorText(nickError, '', t) : null} onSubmit={onNick} />
+        <NickForm initial={lastNick} error={nickError ? chatErrorText(nickError, '', t) : null} onSubmit={onNick} />
       )}
     </section>
   );

@@ -25,6 +25,8 @@ export function useChat(socket: LiveSocket, socketState: SocketState) {
   const [state, dispatch] = useReducer(chatReducer, undefined, () => initialChatState(rememberedOwnIds()));
   const [nick, setNickState] = useState<string | null>(() => readSetting(SETTING.nick));
   const [nickError, setNickError] = useState<string | null>(null);
+  /** The name to offer again when the reader changes it or the server refuses it. */
+  const [lastNick, setLastNick] = useState<string>(() => readSetting(SETTING.nick) ?? '');
 
   useEffect(
     () =>
@@ -50,6 +52,7 @@ export function useChat(socket: LiveSocket, socketState: SocketState) {
 
   const setNick = useCallback((value: string | null) => {
     setNickError(null);
+    if (value) setLastNick(value);
     setNickState(value);
     writeSetting(SETTING.nick, value);
   }, []);
@@ -66,5 +69,5 @@ export function useChat(socket: LiveSocket, socketState: SocketState) {
 
   const dismissError = useCallback(() => dispatch({ type: 'dismiss-error' }), []);
 
-  return { state, nick, nickError, setNick, send, dismissError, connected: socketState === 'open' };
+  return { state, nick, lastNick, nickError, setNick, send, dismissError, connected: socketState === 'open' };
 }

@@ -47,6 +47,8 @@ export class PlaybackEngine {
   private recovering = false;
   private userPaused = false;
   private destroyed = false;
+  /** A level just chosen by hand, whose first playlist decides whether we must step back to its live edge. */
+  private levelToAlign: number | null = null;
 
   constructor(
     private readonly video: HTMLVideoElement,
@@ -154,6 +156,14 @@ export class PlaybackEngine {
     hls.on(this.Hls.Events.FRAG_BUFFERED, () => {
       this.retries = 0;
     });
+    hls.on(this.Hls.Events.LEVEL_UPDATED, (_event, data) => {
+      if (data.level !== this.levelToAlign) return;
+      this.levelToAlign = null;
+      // Transcoded rungs run a few seconds behind the source. Coming down from the source near its live edge,
+      // the new level has nothing there yet and would stall until it catches up: start from its own live edge.
+      const sync = hls.liveSyncPosition ?? data.details.edge - 3 * data.details.targetduration;
+      if (data.details.live && Number.isFinite(sync) && this.video.currentTime > sync + 1) this.video.currentTime = sync;
+    });
     hls.on(this.Hls.Events.ERROR, (_event, data) => this.onHlsError(hls, data));
     hls.attachMedia(this.video);
     hls.loadSource(source.url);
@@ -169,7 +179,10 @@ export class PlaybackEngine {
       return;
     }
     const index = levelIndexFor(hls.levels, level, location.href);
-    if (index >= 0 && hls.currentLevel !== index) hls.currentLevel = index;
+    if (index >= 0 && hls.currentLevel !== index) {
+      this.levelToAlign = index;
+      hls.currentLevel = index;
+    }
   }
 
   private onHlsError(hls: HlsType, data: ErrorData): void {

@@ -9,9 +9,8 @@ export function LiveInfo({ viewers, reconnecting }: { viewers: number; reconnect
         <span className="live-dot" aria-hidden="true" />
         {t.liveBadge}
       </span>
-      <span className="viewer-count" aria-live="polite">
-        {t.viewers(viewers)}
-      </span>
+      {/* Not a live region: the count changes too often to be read aloud each time. */}
+      <span className="viewer-count">{t.viewers(viewers)}</span>
     </div>
   );
 }

@@ -1,5 +1,4 @@
 import { ChatPanel } from '../chat/ChatPanel';
-import { useI18n } from '../i18n/I18nProvider';
 import { SiteHeader } from './SiteHeader';
 import { StreamStage } from './StreamStage';
 import { useLiveSocket } from './useLiveSocket';
@@ -9,7 +8,6 @@ import { useStreamStatus } from './useStreamStatus';
 
 /** `/`: the player (or what replaces it) with the chat beside it on wide screens and below it on phones. */
 export function ViewerApp() {
-  const { t } = useI18n();
   const site = useSite();
   const [socket, socketState] = useLiveSocket();
   const status = useStreamStatus(socket);
@@ -18,7 +16,7 @@ export function ViewerApp() {
     <div className="viewer">
       <SiteHeader site={site} />
       <main className="viewer-main">
-        <h1 className="sr-only">{site.churchName} — {t.liveBadge}</h1>
+        <h1 className="sr-only">{site.churchName}</h1>
         <div className="viewer-stage">
           <StreamStage status={status} site={site} now={now} />
         </div>
