@@ -60,6 +60,8 @@ export interface WorkerReport {
   deliveries: number[][];
   sent: number;
   acked: number;
+  /** 1 per acknowledged message of this worker, by sequence number. */
+  ackedSeq: number[];
   sendErrors: Record<string, number>;
   lateSends: number;
   maxSendLagMs: number;
@@ -83,6 +85,8 @@ let latencies = new Uint32Array(0);
 let recorded = 0;
 let overflow = 0;
 let deliveries: Uint32Array[] = [];
+/** ackedSeq[k] = 1 once this worker's message k was acknowledged. */
+let ackedSeq = new Uint8Array(0);
 let unexpected = 0;
 let sent = 0;
 let acked = 0;
@@ -130,7 +134,11 @@ function onMessage(this: WebSocket, data: Buffer): void {
     return;
   }
   if (m.type === 'welcome') (this as WebSocket & { welcomed?: () => void }).welcomed?.();
-  else if (m.type === 'ack') acked += 1;
+  else if (m.type === 'ack') {
+    acked += 1;
+    const seq = Number(m.clientId?.split('-')[1]);
+    if (seq >= 0 && seq < ackedSeq.length) ackedSeq[seq] = 1;
+  }
   else if (m.type === 'error') {
     if (m.clientId) bump(sendErrors, m.code ?? '?');
     else bump(otherErrors, m.code ?? '?');
@@ -167,6 +175,7 @@ async function connectAll(c: ConnectCmd): Promise<ConnectResult> {
   cfg = c;
   latencies = new Uint32Array(c.capacity);
   deliveries = Array.from({ length: c.workers }, () => new Uint32Array(c.maxSeq));
+  ackedSeq = new Uint8Array(c.maxSeq);
   const started = Date.now();
   const failures: Record<string, number> = {};
   let welcomed = 0;
@@ -241,6 +250,7 @@ function report(): WorkerReport {
     deliveries: deliveries.map((row) => Array.from(row)),
     sent,
     acked,
+    ackedSeq: Array.from(ackedSeq),
     sendErrors,
     lateSends,
     maxSendLagMs: Math.round(maxSendLagMs * 100) / 100,

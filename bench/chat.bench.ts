@@ -246,7 +246,9 @@ async function runSize(sockets: number, sizeIndex: number): Promise<Record<strin
   const ws: Worker[] = [];
   let probe: Probe | undefined;
   try {
-    service = await startService({ CONFIG_FILE: configFile, ADMIN_PASSWORD: `bench-${process.pid}-chat-load`, LOG_LEVEL: 'info' });
+    // CHAT_BENCH_SERVICE_NODE_OPTIONS (diagnostics only), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const diag: Record<string, string> = process.env.CHAT_BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.CHAT_BENCH_SERVICE_NODE_OPTIONS } : {};
+    service = await startService({ CONFIG_FILE: configFile, ADMIN_PASSWORD: `bench-${process.pid}-chat-load`, LOG_LEVEL: 'info', ...diag });
     services.add(service);
     const pid = service.proc.pid!;
     const rssIdle = rssMB(pid);
@@ -334,20 +336,24 @@ async function runSize(sockets: number, sizeIndex: number): Promise<Record<strin
     for (const r of reports) for (const v of r.latenciesUs) hist.record(Math.min(v, 3_600_000_000));
     const sent = reports.reduce((a, r) => a + r.sent, 0);
     const acked = reports.reduce((a, r) => a + r.acked, 0);
-    const expected = acked * open;
-    // Per message (sending worker, seq): deliveries summed over the receiving workers.
+    // Per message (sending worker w, seq k): deliveries summed over the receiving workers. A message the
+    // server accepted (acked, or delivered to anyone: its ack may still be queued) is owed to every socket.
     let received = 0;
+    let accepted = 0;
     let fullyDelivered = 0;
     let partial = 0;
     for (let w = 0; w < WORKERS; w++) {
+      const sender = reports.find((r) => r.worker === w);
       const len = reports[0]!.deliveries[w]!.length;
       for (let k = 0; k < len; k++) {
         const n = reports.reduce((a, r) => a + (r.deliveries[w]?.[k] ?? 0), 0);
         received += n;
+        if (n > 0 || sender?.ackedSeq[k] === 1) accepted += 1;
         if (n >= open) fullyDelivered += 1;
         else if (n > 0) partial += 1;
       }
     }
+    const expected = accepted * open;
     const sendErrors: Record<string, number> = {};
     const closes: Record<string, number> = {};
     for (const r of reports) {
@@ -362,7 +368,7 @@ async function runSize(sockets: number, sizeIndex: number): Promise<Record<strin
       connected: { welcomed, open, failures, ms: connectMs, batch: BATCH * WORKERS, openAtEnd: reports.reduce((a, r) => a + r.openAtReport, 0), closes },
       path: `direct to the service's internal listener ws://127.0.0.1:INTERNAL_PORT/ws (not through nginx); source addresses ${ws.map((_, i) => sourceAddress(sizeIndex, i)).join(', ')}`,
       window: { seconds: round(wallS, 2), senders: SENDERS_PER_WORKER * WORKERS, targetRatePerSecond: RATE_TOTAL },
-      messages: { sent, acked, sendErrors, lateSends: reports.reduce((a, r) => a + r.lateSends, 0), maxSendLagMs: Math.max(...reports.map((r) => r.maxSendLagMs)) },
+      messages: { sent, acked, accepted, unanswered: sent - acked - Object.values(sendErrors).reduce((a, b) => a + b, 0), sendErrors, lateSends: reports.reduce((a, r) => a + r.lateSends, 0), maxSendLagMs: Math.max(...reports.map((r) => r.maxSendLagMs)) },
       deliveries: {
         expected,
         received,
@@ -376,7 +382,7 @@ async function runSize(sockets: number, sizeIndex: number): Promise<Record<strin
         drainMs,
       },
       latencyMs: lat,
-      probeThroughNginx: { ...probeLat, expected: acked, received: probe.received },
+      probeThroughNginx: { ...probeLat, expected: accepted, received: probe.received },
       service: {
         pid,
         rssMB: { idle: rssIdle, connected: rssConnected, windowPeak: rssPeak, windowEnd: rssEnd },
@@ -457,7 +463,7 @@ async function main(): Promise<void> {
       load: `${WORKERS} forked load-generator processes (bench/chat-load-worker.ts, ws ${'8'}), half of the sockets each, connecting in batches of ${BATCH} per worker; every socket sends hello and waits for welcome`,
       traffic: `${RATE_TOTAL} messages/s in total from ${SENDERS_PER_WORKER * WORKERS} sender sockets round-robin (each ${round(RATE_TOTAL / (SENDERS_PER_WORKER * WORKERS), 2)} msg/s) for ${WINDOW_S} s after ${SETTLE_S} s of settling`,
       latency: 'arrival − send on CLOCK_MONOTONIC (process.hrtime.bigint, shared by all processes), every delivery to every socket, one HDR histogram (perf_hooks.createHistogram, µs, 3 significant figures)',
-      deliveries: `expected = acked messages × sockets open at the window start; received counted per message after draining up to ${DRAIN_S} s`,
+      deliveries: `expected = messages the server accepted (acked, or delivered to any socket) × sockets open at the window start; received counted per message after draining up to ${DRAIN_S} s`,
       resources: 'service RSS = VmRSS of the node process (1 s samples over the window); CPU = Δ(utime+stime)/CLK_TCK over the window ÷ wall seconds, for the service node process and (summed) the load workers; machineBusyCores from /proc/stat',
     },
     sizes: results,

@@ -18,6 +18,7 @@ import { Transcoder } from './media/transcoder.js';
 import { databaseWorks, openDatabase, type Db } from './storage/database.js';
 import { hashPassword, newSecret, SecretsFile } from './storage/secrets-file.js';
 import { StreamSessions } from './storage/stream-sessions.js';
+import { SiteSettings } from './storage/site-settings.js';
 import { ChatService } from './chat/chat-service.js';
 import { ViewerCount } from './chat/viewer-count.js';
 import { createChatBackend } from './chat/backend.js';
@@ -86,6 +87,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const { auth, generated, callbackToken, secrets, sessionSecret } = ensureSecrets(config, redactor);
   const db: Db = openDatabase(config.dataDir);
   const sessions = new StreamSessions(db);
+  const site = new SiteSettings(db, config.site);
   const ladder = buildLadder(config.streamName, config.transcoder.enabled ? config.ladder : []);
 
   const workerUser = workerUserFor([config.dataDir, config.webRoot], [p.hlsDir]);
@@ -218,9 +220,19 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
           logger,
           secureCookies: config.publicUrl.startsWith('https:'),
           sessionTtlSec: config.adminSessionHours * 3600,
+          site,
+          overview: () => ({
+            status: pipeline.status(),
+            health: pipeline.health(),
+            viewers: viewerCount.count,
+            peak: viewerCount.peak,
+            session: sessionId === undefined ? null : sessions.get(sessionId),
+          }),
+          healthHistory: () => pipeline.history(),
+          obsServer: `rtmp://${new URL(config.publicUrl).hostname}:${config.rtmpPort}/live`,
         }),
       (a) => {
-        a.get('/api/v1/site', async () => ({ ...config.site, timezone: 'America/Santiago' }));
+        a.get('/api/v1/site', async () => ({ ...site.get(), timezone: 'America/Santiago' }));
         a.get('/api/v1/session', async (_req, reply) => reply.code(204).send());
       },
       (a) =>

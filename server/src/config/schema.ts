@@ -112,7 +112,12 @@ export const ConfigSchema = z
         churchName: z.string().min(1).max(80).default('Iglesia Casa del Padre'),
         offlineMessage: z.string().max(300).default('La transmisión no ha comenzado. ¡Le esperamos!'),
         accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'debe ser un color #rrggbb').default('#1d3557'),
-        logoUrl: z.string().max(500).nullable().default(null),
+        logoUrl: z
+          .string()
+          .max(500)
+          .regex(/^(https:\/\/|\/)[^\s"'<>]*$/, 'debe ser una URL https:// o una ruta que empiece con /')
+          .nullable()
+          .default(null),
         schedule: z
           .array(
             z.object({

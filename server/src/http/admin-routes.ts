@@ -6,6 +6,8 @@ import { toPublic, type ChatMessage } from '../chat/protocol.js';
 import type { Logger } from '../log/logger.js';
 import { KeyError, type PublishAuth } from '../media/publish-auth.js';
 import type { StreamSessions } from '../storage/stream-sessions.js';
+import { SiteSchema, type SiteSettings } from '../storage/site-settings.js';
+import type { HealthSample } from '../media/live-pipeline.js';
 import type { AdminSessions } from './admin-sessions.js';
 import { ADMIN_COOKIE, parseCookies } from './identity.js';
 
@@ -18,6 +20,12 @@ export interface AdminDeps {
   logger: Logger;
   secureCookies: boolean;
   sessionTtlSec: number;
+  site: SiteSettings;
+  /** The live figures the dashboard shows. */
+  overview(): Record<string, unknown>;
+  healthHistory(): HealthSample[];
+  /** rtmp://HOST:PORT/live, for OBS. */
+  obsServer: string;
 }
 
 const Login = z.object({ password: z.string().min(1).max(256) });
@@ -100,6 +108,18 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
   app.post('/api/v1/admin/logout', async (req, reply) => {
     d.sessions.destroy(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
     return reply.header('set-cookie', cookie('', 0)).send({ ok: true });
+  });
+
+  // ── dashboard ──
+  app.get('/api/v1/admin/overview', async () => ({ ...d.overview(), obsServer: d.obsServer }));
+  app.get('/api/v1/admin/health/history', async () => ({ samples: d.healthHistory() }));
+  app.get('/api/v1/admin/site', async () => d.site.get());
+  app.put('/api/v1/admin/site', async (req, reply) => {
+    const body = SiteSchema.partial().strict().safeParse(req.body);
+    if (!body.success) return bad(reply, body.error);
+    const site = d.site.update(body.data);
+    d.logger.info({ event: 'site_updated' }, 'site settings updated');
+    return site;
   });
 
   // ── stream key ──

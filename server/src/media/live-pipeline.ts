@@ -24,7 +24,23 @@ export interface IngestHealth {
   keyframeTooLong: boolean;
   transcoder: TranscoderHealth;
   renditions: { id: string; ready: boolean; publishing: boolean; segments: number; lastSegmentAgeSec?: number }[];
+  /** Things the volunteer at OBS should change, as codes the admin page explains. */
+  advice: ('keyframe_too_long' | 'bitrate_unstable' | 'transcoder_slow')[];
 }
+
+/** One point of the admin's health chart. */
+export interface HealthSample {
+  at: string;
+  inputKbps?: number;
+  fps?: number;
+  width?: number;
+  height?: number;
+  keyframeIntervalSec?: number;
+  transcoderSpeed?: number;
+}
+
+/** Input bitrate varying more than this (coefficient of variation over a minute) is "unstable". */
+const UNSTABLE_CV = 0.3;
 
 export interface LivePipelineOptions {
   ladder: Ladder;
@@ -57,6 +73,8 @@ export class LivePipeline {
   private masterText = '';
   private keyframe: { at: number; segment?: string; interval?: number; samples: number[] } = { at: 0, samples: [] };
   private readonly now: () => number;
+  private samples: HealthSample[] = [];
+  private lastSampleAt = 0;
 
   constructor(private readonly o: LivePipelineOptions) {
     this.now = o.now ?? Date.now;
@@ -117,6 +135,7 @@ export class LivePipeline {
     stream.dispatch({ type: 'observed', at: obs.at, publisher: obs.publisher, publisherSince: obs.publisherSince, ready });
     stream.dispatch({ type: 'tick', at: obs.at });
     this.driveTranscoder(obs);
+    this.sample(obs);
     if (stream.state.state === 'live') await this.updateMaster(obs);
     void this.measureKeyframes(obs);
     return obs;
@@ -160,10 +179,25 @@ export class LivePipeline {
     };
   }
 
+  /** The last ten minutes of input figures, one point every 5 s while a publisher is on. */
+  history(): HealthSample[] {
+    return this.samples;
+  }
+
   health(): IngestHealth {
     const obs = this.last;
     const src = obs?.source;
+    const keyframeTooLong = Boolean(obs?.publisher && this.keyframe.interval && this.keyframe.interval > this.o.fragmentSeconds + 0.25);
+    const recent = this.samples.filter((x) => Date.parse(x.at) > this.now() - 60_000 && x.inputKbps).map((x) => x.inputKbps!);
+    const mean = recent.reduce((a, b) => a + b, 0) / (recent.length || 1);
+    const cv = recent.length >= 6 ? Math.sqrt(recent.reduce((a, b) => a + (b - mean) ** 2, 0) / recent.length) / mean : 0;
+    const speed = this.o.transcoder?.status().progress?.speed;
+    const advice: IngestHealth['advice'] = [];
+    if (keyframeTooLong) advice.push('keyframe_too_long');
+    if (obs?.publisher && cv > UNSTABLE_CV) advice.push('bitrate_unstable');
+    if (obs?.publisher && speed !== undefined && speed > 0 && speed < 0.9) advice.push('transcoder_slow');
     return {
+      advice,
       nginxUp: obs?.nginxUp ?? false,
       publisher: obs?.publisher ?? false,
       inputKbps: src ? Math.round((src.bwIn || (obs?.renditions.find((r) => r.id === 'source')?.segmentBitrate ?? 0)) / 1000) : undefined,
@@ -173,7 +207,7 @@ export class LivePipeline {
       videoCodec: src?.video?.codec,
       audioCodec: src?.audio?.codec,
       keyframeIntervalSec: obs?.publisher ? this.keyframe.interval : undefined,
-      keyframeTooLong: Boolean(obs?.publisher && this.keyframe.interval && this.keyframe.interval > this.o.fragmentSeconds + 0.25),
+      keyframeTooLong,
       transcoder: this.o.transcoder?.status() ?? { phase: 'stopped', restarts: 0 },
       renditions: (obs?.renditions ?? []).map((r) => ({
         id: r.id,
@@ -183,6 +217,23 @@ export class LivePipeline {
         lastSegmentAgeSec: r.lastSegmentAgeSec === undefined ? undefined : Math.round(r.lastSegmentAgeSec * 10) / 10,
       })),
     };
+  }
+
+  private sample(obs: Observation): void {
+    if (!obs.publisher || obs.at - this.lastSampleAt < 5000) return;
+    this.lastSampleAt = obs.at;
+    const h = this.health();
+    this.samples.push({
+      at: new Date(obs.at).toISOString(),
+      inputKbps: h.inputKbps,
+      fps: h.fps,
+      width: h.width,
+      height: h.height,
+      keyframeIntervalSec: h.keyframeIntervalSec,
+      transcoderSpeed: h.transcoder.progress?.speed,
+    });
+    const cutoff = obs.at - 10 * 60_000;
+    while (this.samples.length > 0 && Date.parse(this.samples[0]!.at) < cutoff) this.samples.shift();
   }
 
   private driveTranscoder(obs: Observation): void {

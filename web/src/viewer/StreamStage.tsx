@@ -29,7 +29,7 @@ export function StreamStage({ status, site, now }: StreamStageProps) {
 
   if (!status) {
     return (
-      <div className="stage">
+      <div className="stage" data-state="loading">
         <div className="stage-card" role="status">
           <span className="spinner" aria-hidden="true" />
           <p className="stage-lead">{t.loading}</p>
@@ -39,14 +39,14 @@ export function StreamStage({ status, site, now }: StreamStageProps) {
   }
   if (status.state === 'offline' || status.state === 'starting') {
     return (
-      <div className="stage">
+      <div className="stage" data-state={status.state}>
         {status.state === 'offline' ? <OfflineCard site={site} now={now} /> : <StartingCard churchName={site.churchName} />}
       </div>
     );
   }
   const reconnecting = status.state === 'reconnecting';
   return (
-    <div className="stage stage-live">
+    <div className="stage stage-live" data-state={status.state}>
       <Player status={status} churchName={site.churchName} logoUrl={site.logoUrl} notice={reconnecting ? t.reconnecting : null} />
       <LiveInfo viewers={status.viewers} reconnecting={reconnecting} />
     </div>

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { cleanupService, ensureBuilt, startService, type ServiceHandle } from '../helpers/platform.js';
+import { adminCall, adminLogin } from '../helpers/ws-client.js';
+
+const PASSWORD = 'panel-de-prueba-123';
+
+describe('the admin API behind a real login', { timeout: 120_000 }, () => {
+  let svc: ServiceHandle;
+  before(async () => {
+    ensureBuilt();
+    svc = await startService({ ADMIN_PASSWORD: PASSWORD });
+    // Stored (rotatable) keys instead of STREAM_KEY.
+    delete svc.env.STREAM_KEY;
+    await svc.stop();
+    await svc.restart();
+  });
+  after(() => cleanupService(svc));
+
+  test('every admin route refuses a visitor without a session', async () => {
+    for (const [method, path] of [['GET', '/api/v1/admin/overview'], ['GET', '/api/v1/admin/stream-keys'], ['POST', '/api/v1/admin/stream-keys/rotate'], ['PUT', '/api/v1/admin/site'], ['GET', '/api/v1/admin/chat/export']] as const) {
+      const r = await fetch(`${svc.base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      assert.equal(r.status, 401, `${method} ${path}`);
+      const body = await r.text();
+      assert.doesNotMatch(body, /at .*\.(js|ts):\d+/, 'no stack trace');
+    }
+  });
+
+  test('the session cookie is HttpOnly and SameSite=Strict; logout ends it', async () => {
+    const r = await fetch(`${svc.base}/api/v1/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: PASSWORD }) });
+    const setCookie = r.headers.get('set-cookie') ?? '';
+    assert.match(setCookie, /HttpOnly/);
+    assert.match(setCookie, /SameSite=Strict/);
+    const { csrfToken } = (await r.json()) as { csrfToken: string };
+    const admin = { cookie: setCookie.split(';')[0]!, csrf: csrfToken };
+    assert.equal((await adminCall(svc.base, admin, 'GET', '/api/v1/admin/overview')).status, 200);
+    assert.equal((await adminCall(svc.base, admin, 'POST', '/api/v1/admin/logout')).status, 200);
+    assert.equal((await adminCall(svc.base, admin, 'GET', '/api/v1/admin/overview')).status, 401);
+  });
+
+  test('the overview shows the state, the OBS server and the health figures', async () => {
+    const admin = await adminLogin(svc.base, PASSWORD);
+    const o = await adminCall(svc.base, admin, 'GET', '/api/v1/admin/overview');
+    assert.equal(o.json.status.state, 'offline');
+    assert.equal(o.json.obsServer, `rtmp://localhost:${svc.rtmpPort}/live`);
+    assert.deepEqual(o.json.health.advice, []);
+    assert.equal(o.json.health.nginxUp, true);
+  });
+
+  test('the site settings are validated, saved and shown to viewers', async () => {
+    const admin = await adminLogin(svc.base, PASSWORD);
+    const bad = await adminCall(svc.base, admin, 'PUT', '/api/v1/admin/site', { schedule: [{ day: 9, time: '25:00', title: '' }] });
+    assert.equal(bad.status, 400);
+    assert.match(bad.json.message, /schedule\.0\.day/);
+    const evil = await adminCall(svc.base, admin, 'PUT', '/api/v1/admin/site', { logoUrl: 'javascript:alert(1)' });
+    assert.equal(evil.status, 400);
+    const ok = await adminCall(svc.base, admin, 'PUT', '/api/v1/admin/site', { churchName: 'Iglesia Casa del Padre Tocopilla', schedule: [{ day: 0, time: '11:00', title: 'Culto dominical' }, { day: 3, time: '20:00', title: 'Oración' }] });
+    assert.equal(ok.status, 200);
+    const site = (await (await fetch(`${svc.base}/api/v1/site`)).json()) as any;
+    assert.equal(site.churchName, 'Iglesia Casa del Padre Tocopilla');
+    assert.equal(site.schedule.length, 2);
+    assert.equal(site.timezone, 'America/Santiago');
+  });
+
+  test('the stream key is shown only to the admin and rotating it replaces it', async () => {
+    const admin = await adminLogin(svc.base, PASSWORD);
+    const before = await adminCall(svc.base, admin, 'GET', '/api/v1/admin/stream-keys');
+    const oldKey = before.json.keys[0].key as string;
+    const rotated = await adminCall(svc.base, admin, 'POST', '/api/v1/admin/stream-keys/rotate');
+    assert.equal(rotated.status, 200);
+    assert.notEqual(rotated.json.key, oldKey);
+    const afterKeys = await adminCall(svc.base, admin, 'GET', '/api/v1/admin/stream-keys');
+    assert.deepEqual(afterKeys.json.keys.map((k: any) => k.key), [rotated.json.key]);
+    assert.ok(!svc.logs().includes(rotated.json.key), 'the new key is not logged');
+  });
+});
