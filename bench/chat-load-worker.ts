@@ -3,13 +3,15 @@
  * the bench's websockets, all bound to its own loopback source address, and:
  *
  *   connect  opens them in bounded batches, says `hello` on each and waits for `welcome`;
- *   send     makes its first `senders` sockets post chat messages round-robin on a fixed schedule
- *            (message k at t0 + offset + k × interval on the machine-wide monotonic clock), each text
- *            carrying the send time `process.hrtime.bigint()` taken just before `ws.send`;
- *   every    `chat` delivered to any of its sockets is timed on arrival (the same clock: CLOCK_MONOTONIC
- *            is shared by every process on the machine) and counted per (sending worker, sequence);
- *   report   returns the raw latencies (µs, Uint32Array over the advanced-serialisation IPC channel),
- *            the per-message delivery counts, acks/errors, close codes and its event-loop delay;
+ *   send     starts a phase: its first `senders` sockets post chat messages round-robin on a fixed
+ *            schedule (message k at t0 + offset + k × interval on the machine-wide monotonic clock), each
+ *            text `cdpbench PHASE WORKER SEQ NS` carrying the send time `process.hrtime.bigint()` read
+ *            just before `ws.send`; the phase's counters start from zero;
+ *   every    `chat` of the current phase delivered to any of its sockets is timed on arrival (the same
+ *            clock: CLOCK_MONOTONIC is shared by every process on the machine) and counted per
+ *            (sending worker, sequence); a late delivery of an earlier phase is only counted as stale;
+ *   report   returns the phase's raw latencies (µs, a Uint32Array over the advanced-serialisation IPC
+ *            channel), per-message delivery counts, acks/errors, close codes and its event-loop delay;
  *   close    closes everything and exits. It also exits when the parent goes away (IPC disconnect).
  *
  * Every loop is bounded by a count and every wait by a timeout.
@@ -27,18 +29,21 @@ export interface ConnectCmd {
   worker: number;
   /** How many load workers there are (rows of the per-message delivery counters). */
   workers: number;
-  /** Upper bound on messages any one worker will send (sizes the per-message counters). */
-  maxSeq: number;
-  /** Upper bound on deliveries to this worker's sockets (sizes the latency buffer). */
-  capacity: number;
   batchTimeoutMs: number;
 }
 export interface SendCmd {
   cmd: 'send';
+  phase: number;
+  /** process.hrtime.bigint() of the schedule's start, as a decimal string. */
   t0: string;
   offsetMs: number;
   intervalMs: number;
+  /** Messages this worker sends in the phase. */
   count: number;
+  /** Messages all workers send in the phase (sizes the per-message counters). */
+  maxSeq: number;
+  /** Upper bound on deliveries to this worker's sockets in the phase (sizes the latency buffer). */
+  capacity: number;
 }
 export type ParentMsg = ConnectCmd | SendCmd | { cmd: 'progress' } | { cmd: 'report' } | { cmd: 'close' };
 
@@ -50,9 +55,18 @@ export interface ConnectResult {
   failures: Record<string, number>;
   ms: number;
 }
+export interface Progress {
+  type: 'progress';
+  delivered: number;
+  sent: number;
+  acked: number;
+  answered: number;
+  done: boolean;
+}
 export interface WorkerReport {
   type: 'report';
   worker: number;
+  phase: number;
   latenciesUs: Uint32Array;
   recorded: number;
   overflow: number;
@@ -66,9 +80,11 @@ export interface WorkerReport {
   lateSends: number;
   maxSendLagMs: number;
   openAtReport: number;
+  /** Close codes seen since the worker started (cumulative over phases). */
   closes: Record<string, number>;
   otherErrors: Record<string, number>;
   unexpected: number;
+  stale: number;
   loopDelayMs: { p50: number; p99: number; max: number };
 }
 
@@ -81,45 +97,58 @@ const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
 
 let sockets: WebSocket[] = [];
 let cfg: ConnectCmd | null = null;
-let latencies = new Uint32Array(0);
-let recorded = 0;
-let overflow = 0;
-let deliveries: Uint32Array[] = [];
-/** ackedSeq[k] = 1 once this worker's message k was acknowledged. */
-let ackedSeq = new Uint8Array(0);
-let unexpected = 0;
-let sent = 0;
-let acked = 0;
-let lateSends = 0;
-let maxSendLagMs = 0;
-const sendErrors: Record<string, number> = {};
 const closes: Record<string, number> = {};
-const otherErrors: Record<string, number> = {};
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 let sendTimer: NodeJS.Timeout | null = null;
 
+/** The current phase's counters. */
+let ph = newPhase(-1, 0, 0, 0);
+function newPhase(phase: number, workers: number, maxSeq: number, capacity: number) {
+  return {
+    phase,
+    latencies: new Uint32Array(capacity),
+    recorded: 0,
+    overflow: 0,
+    deliveries: Array.from({ length: workers }, () => new Uint32Array(maxSeq)),
+    ackedSeq: new Uint8Array(maxSeq),
+    unexpected: 0,
+    stale: 0,
+    sent: 0,
+    acked: 0,
+    lateSends: 0,
+    maxSendLagMs: 0,
+    sendErrors: {} as Record<string, number>,
+    otherErrors: {} as Record<string, number>,
+    scheduled: false,
+  };
+}
+
 function onChat(s: string, at: bigint): void {
-  // {"type":"chat","message":{"id":…,"nick":…,"text":"cdpbench W SEQ NS",…}} — parsed without JSON.parse.
+  // {"type":"chat","message":{"id":…,"nick":…,"text":"cdpbench P W SEQ NS",…}} — parsed without JSON.parse.
   const i = s.indexOf(TEXT_KEY);
   if (i < 0) return;
   const start = i + TEXT_KEY.length;
-  const end = s.indexOf('"', start);
-  const parts = s.slice(start, end).split(' ');
-  const w = Number(parts[0]);
-  const seq = Number(parts[1]);
-  const sentAt = BigInt(parts[2] ?? '0');
-  const row = deliveries[w];
-  if (!row || !(seq >= 0 && seq < row.length)) {
-    unexpected += 1;
+  const parts = s.slice(start, s.indexOf('"', start)).split(' ');
+  if (Number(parts[0]) !== ph.phase) {
+    ph.stale += 1;
+    return;
+  }
+  const w = Number(parts[1]);
+  const seq = Number(parts[2]);
+  const row = ph.deliveries[w];
+  if (!row || !(seq >= 0 && seq < row.length) || !/^\d+$/.test(parts[3] ?? '')) {
+    ph.unexpected += 1;
     return;
   }
   row[seq]! += 1;
-  const us = Number((at - sentAt) / 1000n);
-  if (recorded < latencies.length) latencies[recorded++] = Math.max(1, us);
-  else overflow += 1;
+  const us = Number((at - BigInt(parts[3]!)) / 1000n);
+  if (ph.recorded < ph.latencies.length) ph.latencies[ph.recorded++] = Math.max(1, us);
+  else ph.overflow += 1;
 }
 
-function onMessage(this: WebSocket, data: Buffer): void {
+type Tagged = WebSocket & { welcomed?: () => void; failed?: (why: string) => void };
+
+function onMessage(this: Tagged, data: Buffer): void {
   const at = process.hrtime.bigint();
   const s = data.toString('utf8');
   if (s.startsWith(CHAT_PREFIX)) {
@@ -130,19 +159,20 @@ function onMessage(this: WebSocket, data: Buffer): void {
   try {
     m = JSON.parse(s) as typeof m;
   } catch {
-    bump(otherErrors, 'bad_json');
+    bump(ph.otherErrors, 'bad_json');
     return;
   }
-  if (m.type === 'welcome') (this as WebSocket & { welcomed?: () => void }).welcomed?.();
+  if (m.type === 'welcome') this.welcomed?.();
   else if (m.type === 'ack') {
-    acked += 1;
-    const seq = Number(m.clientId?.split('-')[1]);
-    if (seq >= 0 && seq < ackedSeq.length) ackedSeq[seq] = 1;
-  }
-  else if (m.type === 'error') {
-    if (m.clientId) bump(sendErrors, m.code ?? '?');
-    else bump(otherErrors, m.code ?? '?');
-    (this as WebSocket & { failed?: (why: string) => void }).failed?.(`error:${m.code ?? '?'}`);
+    const [p, , k] = (m.clientId ?? '').split('-').map(Number);
+    if (p !== ph.phase) return;
+    ph.acked += 1;
+    if (k !== undefined && k >= 0 && k < ph.ackedSeq.length) ph.ackedSeq[k] = 1;
+  } else if (m.type === 'error') {
+    if (m.clientId) {
+      if (Number(m.clientId.split('-')[0]) === ph.phase) bump(ph.sendErrors, m.code ?? '?');
+    } else bump(ph.otherErrors, m.code ?? '?');
+    this.failed?.(`error:${m.code ?? '?'}`);
   }
 }
 
@@ -155,11 +185,10 @@ function open(c: ConnectCmd, index: number): Promise<string | null> {
       clearTimeout(timer);
       resolve(why);
     };
-    const ws = new WebSocket(c.url, { localAddress: c.localAddress, perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: c.batchTimeoutMs });
+    const ws: Tagged = new WebSocket(c.url, { localAddress: c.localAddress, perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: c.batchTimeoutMs });
     const timer = setTimeout(() => finish('timeout'), c.batchTimeoutMs);
-    const tagged = ws as WebSocket & { welcomed?: () => void; failed?: (why: string) => void };
-    tagged.welcomed = () => finish(null);
-    tagged.failed = (why) => finish(why);
+    ws.welcomed = () => finish(null);
+    ws.failed = (why) => finish(why);
     ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', nick: `b${c.worker}-${index}` })));
     ws.on('message', onMessage);
     ws.on('error', (err: NodeJS.ErrnoException) => finish(`socket:${err.code ?? err.message.slice(0, 40)}`));
@@ -173,9 +202,6 @@ function open(c: ConnectCmd, index: number): Promise<string | null> {
 
 async function connectAll(c: ConnectCmd): Promise<ConnectResult> {
   cfg = c;
-  latencies = new Uint32Array(c.capacity);
-  deliveries = Array.from({ length: c.workers }, () => new Uint32Array(c.maxSeq));
-  ackedSeq = new Uint8Array(c.maxSeq);
   const started = Date.now();
   const failures: Record<string, number> = {};
   let welcomed = 0;
@@ -188,10 +214,9 @@ async function connectAll(c: ConnectCmd): Promise<ConnectResult> {
       else bump(failures, r);
     }
   }
-  for (const ws of sockets) {
-    const tagged = ws as WebSocket & { welcomed?: () => void; failed?: (why: string) => void };
-    delete tagged.welcomed;
-    delete tagged.failed;
+  for (const ws of sockets as Tagged[]) {
+    delete ws.welcomed;
+    delete ws.failed;
   }
   const openNow = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
   return { type: 'connected', open: openNow, welcomed, failed: c.count - welcomed, failures, ms: Date.now() - started };
@@ -200,30 +225,35 @@ async function connectAll(c: ConnectCmd): Promise<ConnectResult> {
 function startSending(s: SendCmd): void {
   const c = cfg;
   if (!c) return;
+  if (sendTimer) clearTimeout(sendTimer);
+  sendTimer = null;
+  ph = newPhase(s.phase, c.workers, s.maxSeq, s.capacity);
+  ph.scheduled = true;
+  const p = ph;
   const senders = sockets.slice(0, c.senders).filter((ws) => ws.readyState === WebSocket.OPEN);
-  if (senders.length === 0) return;
   const t0 = BigInt(s.t0);
-  const count = Math.min(s.count, c.maxSeq);
+  const count = senders.length === 0 ? 0 : Math.min(s.count, s.maxSeq);
   loopDelay.reset();
   loopDelay.enable();
   let k = 0;
   const due = (i: number) => t0 + BigInt(Math.round((s.offsetMs + i * s.intervalMs) * 1e6));
   const tick = () => {
-    // Bounded: at most `count` messages; a late tick sends what is due (never skips, never bursts past now).
+    // Bounded: at most `count` messages; a late tick sends what is due (never skips, never sends early).
     let guard = 0;
     while (k < count && process.hrtime.bigint() >= due(k) && guard++ < count) {
       const lagMs = Number(process.hrtime.bigint() - due(k)) / 1e6;
-      if (lagMs > 5) lateSends += 1;
-      maxSendLagMs = Math.max(maxSendLagMs, lagMs);
+      if (lagMs > 5) p.lateSends += 1;
+      p.maxSendLagMs = Math.max(p.maxSendLagMs, lagMs);
       const ws = senders[k % senders.length]!;
       if (ws.readyState === WebSocket.OPEN) {
-        ws.send(JSON.stringify({ type: 'chat', text: `${MARK}${c.worker} ${k} ${process.hrtime.bigint()}`, clientId: `${c.worker}-${k}` }));
-        sent += 1;
-      } else bump(sendErrors, 'sender_closed');
+        ws.send(JSON.stringify({ type: 'chat', text: `${MARK}${p.phase} ${c.worker} ${k} ${process.hrtime.bigint()}`, clientId: `${p.phase}-${c.worker}-${k}` }));
+        p.sent += 1;
+      } else bump(p.sendErrors, 'sender_closed');
       k += 1;
     }
     if (k >= count) {
       sendTimer = null;
+      p.scheduled = false;
       return;
     }
     const waitMs = Number(due(k) - process.hrtime.bigint()) / 1e6;
@@ -234,7 +264,7 @@ function startSending(s: SendCmd): void {
 
 function delivered(): number {
   let n = 0;
-  for (const row of deliveries) for (const v of row) n += v;
+  for (const row of ph.deliveries) for (const v of row) n += v;
   return n;
 }
 
@@ -244,20 +274,22 @@ function report(): WorkerReport {
   return {
     type: 'report',
     worker: cfg?.worker ?? -1,
-    latenciesUs: latencies.slice(0, recorded),
-    recorded,
-    overflow,
-    deliveries: deliveries.map((row) => Array.from(row)),
-    sent,
-    acked,
-    ackedSeq: Array.from(ackedSeq),
-    sendErrors,
-    lateSends,
-    maxSendLagMs: Math.round(maxSendLagMs * 100) / 100,
+    phase: ph.phase,
+    latenciesUs: ph.latencies.slice(0, ph.recorded),
+    recorded: ph.recorded,
+    overflow: ph.overflow,
+    deliveries: ph.deliveries.map((row) => Array.from(row)),
+    sent: ph.sent,
+    acked: ph.acked,
+    ackedSeq: Array.from(ph.ackedSeq),
+    sendErrors: ph.sendErrors,
+    lateSends: ph.lateSends,
+    maxSendLagMs: Math.round(ph.maxSendLagMs * 100) / 100,
     openAtReport: sockets.filter((s) => s.readyState === WebSocket.OPEN).length,
     closes,
-    otherErrors,
-    unexpected,
+    otherErrors: ph.otherErrors,
+    unexpected: ph.unexpected,
+    stale: ph.stale,
     loopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
   };
 }
@@ -277,9 +309,12 @@ process.on('message', (m: ParentMsg) => {
       startSending(m);
       send({ type: 'sending' });
       break;
-    case 'progress':
-      send({ type: 'progress', delivered: delivered(), sent, acked, answered: acked + Object.values(sendErrors).reduce((a, b) => a + b, 0), done: sendTimer === null });
+    case 'progress': {
+      const answered = ph.acked + Object.values(ph.sendErrors).reduce((a, b) => a + b, 0);
+      const p: Progress = { type: 'progress', delivered: delivered(), sent: ph.sent, acked: ph.acked, answered, done: !ph.scheduled };
+      send(p);
       break;
+    }
     case 'report':
       send(report());
       break;

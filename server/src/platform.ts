@@ -19,6 +19,7 @@ import { databaseWorks, openDatabase, type Db } from './storage/database.js';
 import { hashPassword, newSecret, SecretsFile } from './storage/secrets-file.js';
 import { StreamSessions } from './storage/stream-sessions.js';
 import { SiteSettings } from './storage/site-settings.js';
+import { MISSING_WEB_PAGE, renderSharePage } from './http/share-page.js';
 import { ChatService } from './chat/chat-service.js';
 import { ViewerCount } from './chat/viewer-count.js';
 import { createChatBackend } from './chat/backend.js';
@@ -50,6 +51,7 @@ export function dataPaths(dataDir: string) {
     hlsDir: path.join(media, 'hls', 'video'),
     masterRoot: path.join(media, 'master'),
     masterDir: path.join(media, 'master', 'video'),
+    pageRoot: path.join(dataDir, 'www'),
   };
 }
 
@@ -82,12 +84,26 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const redactor = new Redactor();
   const logger = createLogger(config.logLevel, redactor);
   const p = dataPaths(config.dataDir);
-  for (const dir of [p.nginxPrefix, p.nginx.logs, p.nginx.temp, p.hlsDir, p.masterDir]) mkdirSync(dir, { recursive: true, mode: 0o755 });
+  for (const dir of [p.nginxPrefix, p.nginx.logs, p.nginx.temp, p.hlsDir, p.masterDir, p.pageRoot]) mkdirSync(dir, { recursive: true, mode: 0o755 });
 
   const { auth, generated, callbackToken, secrets, sessionSecret } = ensureSecrets(config, redactor);
   const db: Db = openDatabase(config.dataDir);
   const sessions = new StreamSessions(db);
   const site = new SiteSettings(db, config.site);
+  const writePage = () => {
+    const template = path.join(config.webRoot, 'index.html');
+    const s = site.get();
+    const html = existsSync(template)
+      ? renderSharePage(readFileSync(template, 'utf8'), {
+          title: `${s.churchName} — En vivo`,
+          description: `Transmisión en vivo de ${s.churchName}. Mire y converse desde su teléfono.`,
+          url: `${config.publicUrl}/`,
+          image: `${config.publicUrl}/og.png`,
+        })
+      : MISSING_WEB_PAGE;
+    writeFileSync(path.join(p.pageRoot, 'index.html'), html);
+  };
+  writePage();
   const ladder = buildLadder(config.streamName, config.transcoder.enabled ? config.ladder : []);
 
   const workerUser = workerUserFor([config.dataDir, config.webRoot], [p.hlsDir]);
@@ -104,6 +120,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     hlsRoot: p.hlsRoot,
     masterRoot: p.masterRoot,
     webRoot: config.webRoot,
+    pageRoot: p.pageRoot,
     callbackToken,
     fragmentSeconds: config.hls.fragmentSeconds,
     playlistSeconds: config.hls.fragmentSeconds * config.hls.playlistFragments,
@@ -221,6 +238,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
           secureCookies: config.publicUrl.startsWith('https:'),
           sessionTtlSec: config.adminSessionHours * 3600,
           site,
+          onSiteChange: writePage,
           overview: () => ({
             status: pipeline.status(),
             health: pipeline.health(),

@@ -60,6 +60,12 @@ describe('the admin API behind a real login', { timeout: 120_000 }, () => {
     assert.equal(site.churchName, 'Iglesia Casa del Padre Tocopilla');
     assert.equal(site.schedule.length, 2);
     assert.equal(site.timezone, 'America/Santiago');
+    // A link shared on WhatsApp shows the church's name: the page's own tags, absolute image URL.
+    for (const path of ['/', '/embed', '/admin']) {
+      const page = await (await fetch(`${svc.base}${path}`)).text();
+      assert.match(page, /<meta property="og:title" content="Iglesia Casa del Padre Tocopilla — En vivo" \/>/, path);
+      assert.match(page, new RegExp(`<meta property="og:image" content="http://localhost:${svc.httpPort}/og.png" />`), path);
+    }
   });
 
   test('the stream key is shown only to the admin and rotating it replaces it', async () => {

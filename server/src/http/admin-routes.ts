@@ -21,6 +21,8 @@ export interface AdminDeps {
   secureCookies: boolean;
   sessionTtlSec: number;
   site: SiteSettings;
+  /** After the site settings change (the share page is re-rendered). */
+  onSiteChange(): void;
   /** The live figures the dashboard shows. */
   overview(): Record<string, unknown>;
   healthHistory(): HealthSample[];
@@ -118,6 +120,7 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
     const body = SiteSchema.partial().strict().safeParse(req.body);
     if (!body.success) return bad(reply, body.error);
     const site = d.site.update(body.data);
+    d.onSiteChange();
     d.logger.info({ event: 'site_updated' }, 'site settings updated');
     return site;
   });

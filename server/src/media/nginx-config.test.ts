@@ -35,6 +35,7 @@ const model = (over: Partial<NginxModel> = {}): NginxModel => ({
   hlsRoot: '/srv/cdp/data/media/hls',
   masterRoot: '/srv/cdp/data/media/master',
   webRoot: '/srv/cdp/web/dist',
+  pageRoot: '/srv/cdp/data/www',
   callbackToken: TOKEN,
   fragmentSeconds: 2,
   playlistSeconds: 12,
@@ -232,8 +233,9 @@ describe('the generated nginx.conf with the real nginx', () => {
         hlsRoot: path.join(root, 'media', 'hls'),
         masterRoot: path.join(root, 'media', 'master'),
         webRoot: path.join(root, 'web'),
+        pageRoot: path.join(root, 'www'),
       });
-      for (const d of [p.logs, p.temp, path.join(m.hlsRoot, 'video'), path.join(m.masterRoot, 'video'), m.webRoot]) mkdirSync(d, { recursive: true });
+      for (const d of [p.logs, p.temp, path.join(m.hlsRoot, 'video'), path.join(m.masterRoot, 'video'), m.webRoot, m.pageRoot]) mkdirSync(d, { recursive: true });
       writeFileSync(p.conf, renderNginxConfig(m));
       const r = spawnSync(NGINX, ['-t', '-p', prefix, '-c', p.conf, '-e', 'stderr'], { encoding: 'utf8', timeout: 10_000 });
       assert.equal(r.status, 0, `nginx -t failed:\n${r.stderr}`);

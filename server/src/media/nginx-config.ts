@@ -13,6 +13,8 @@ export interface NginxModel {
   /** Parent of the /video/ folder holding the master playlists the service writes (outside hls_cleanup's reach). */
   masterRoot: string;
   webRoot: string;
+  /** Where the service writes index.html with the church's share tags. */
+  pageRoot: string;
   /** Shared secret in the callback URLs; only our nginx knows it. */
   callbackToken: string;
   fragmentSeconds: number;
@@ -226,8 +228,19 @@ ${MIME_TYPES}
             proxy_pass http://service;${PROXY_HEADERS}
         }
 
+        # The app's pages (/, /embed, /admin…) all get index.html, rendered by the service with the
+        # church's share tags; built assets have content hashes in their names.
+        location = /index.html {
+            root ${m.pageRoot};
+            add_header Cache-Control "no-cache" always;
+            add_header X-Content-Type-Options nosniff always;
+        }
+        location /assets/ {
+            add_header Cache-Control "public, max-age=31536000, immutable" always;
+            try_files $uri =404;
+        }
         location / {
-            try_files $uri $uri/ /index.html =404;
+            try_files $uri /index.html;
         }
     }
 }
