@@ -2,8 +2,9 @@
  * Chat load benchmark: delivery latency of chat messages to 1k, 5k and 10k websockets on one machine,
  * and what the service pays for it (RSS, CPU).
  *
- *   node --import tsx bench/chat.bench.ts          (npm run bench:chat) ~4–6 min on 2 cores
+ *   node --import tsx bench/chat.bench.ts          (npm run bench:chat) ~6–9 min on 2 cores
  *   CHAT_BENCH_SIZES=500 CHAT_BENCH_WINDOW_S=5 …   a quick smoke run (written to chat.smoke.json)
+ *   CHAT_BENCH_LIGHT_S, CHAT_BENCH_QUIET_MAX_S      light phase length (10), wait for a quiet machine (30)
  *
  * Per size, against a freshly started built service (test/helpers/platform.ts `startService`: temp
  * DATA_DIR, free loopback ports, nginx in front) run with a CONFIG_FILE that lifts the per-address limits
@@ -18,20 +19,26 @@
  *    is reused across sizes. Every socket says `hello` and waits for `welcome`.
  *    One extra probe socket, in this process, goes through nginx (ws://127.0.0.1:HTTP_PORT/ws) and is
  *    timed separately, to show the proxied path's latency under the same load.
- * 2. SETTLE_S seconds of quiet, then WINDOW_S seconds of steady traffic: 20 messages/s in total, sent by
- *    2 × SENDERS_PER_WORKER sockets round-robin (each ~0.83 msg/s, under the per-connection rate).
- *    Message k of worker w is due at t0 + w × 50 ms + k × 100 ms on the machine's monotonic clock; the
- *    text carries `process.hrtime.bigint()` read just before `ws.send`. CLOCK_MONOTONIC is shared by
- *    every process on the machine, so send and receive times compare without any clock sync.
+ * 2. SETTLE_S seconds of quiet, then two traffic phases on the same sockets, each preceded by a bounded wait
+ *    for the shared machine to be quiet (other processes < QUIET_CORES, at most QUIET_MAX_S):
+ *      light: 2 messages/s for LIGHT_S seconds (a congregation's normal chat; not saturating);
+ *      main:  20 messages/s for WINDOW_S seconds (the benchmark's figure).
+ *    Messages come from 2 × SENDERS_PER_WORKER sockets round-robin (at 20 msg/s each sends ~0.83 msg/s,
+ *    under the per-connection rate). Message k of worker w is due at t0 + w × 1000/rate ms + k × 2000/rate
+ *    ms on the machine's monotonic clock; the text carries `process.hrtime.bigint()` read just before
+ *    `ws.send`. CLOCK_MONOTONIC is shared by every process on the machine: no clock sync is needed.
  * 3. Latency = arrival (hrtime at the top of the receiving socket's 'message' handler) − send time, for
  *    every delivery to every socket (senders included: the server broadcasts to all). Workers ship the
  *    raw µs values; they are merged here into one HDR histogram (perf_hooks.createHistogram, 3
  *    significant figures): p50 / p99 / max over all deliveries.
- * 4. Deliveries expected = messages acked × sockets open at the window's start; received = per-message
- *    counts from the workers after a drain of up to DRAIN_S seconds. lost = expected − received.
+ * 4. Deliveries expected = messages the server accepted (acked, or delivered to any socket) × sockets open
+ *    at the window's start; received = per-message counts from the workers after a drain of up to DRAIN_S
+ *    seconds. lost = expected − received (late beyond the drain, or dropped).
  * 5. Service: VmRSS of the node process (/proc/PID/status) sampled every second over the window (peak and
- *    end), and before connecting (idle); CPU = Δ(utime+stime) of the node process over the window ÷ wall
+ *    end), and before connecting (idle) and once connected; CPU = Δ(utime+stime) of the node process over the window ÷ wall
  *    time (cores). The same for the two load workers (summed), and the machine's busy cores.
+ * 6. Before any size, the platform's floor (bench/chat-write-floor.ts): CPU per raw 184-byte loopback TCP
+ *    write (what `ws` does per send, minus all JavaScript) and per message read, with no chat code at all.
  *
  * Everything is on loopback; every loop is bounded in count and time; the workers, the service and its
  * nginx are killed at the end, on error, and on Ctrl-C.
@@ -44,7 +51,8 @@ import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { cleanupService, startService, type ServiceHandle } from '../test/helpers/platform.js';
-import type { ConnectCmd, ConnectResult, ParentMsg, SendCmd, WorkerReport } from './chat-load-worker.js';
+import type { ConnectCmd, ConnectResult, ParentMsg, Progress, SendCmd, WorkerReport } from './chat-load-worker.js';
+import { measureWriteFloor, type WriteFloor } from './chat-write-floor.js';
 import { ensureBuilt } from './lib/build.js';
 import { clkTck, cpuModel, procStat, statusKb, systemCpu } from './lib/proc.js';
 import { summarizeLogs } from './lib/service.js';
@@ -62,12 +70,18 @@ const SMOKE = SIZES.length > 0 || WINDOW_S !== 30;
 const WORKERS = 2;
 const SENDERS_PER_WORKER = 12;
 const RATE_TOTAL = 20;
+/** Per size, on the same sockets: a light phase first (not saturated), then the benchmark's 20 msg/s. */
+const LIGHT_S = Math.min(30, Math.max(3, Number(process.env.CHAT_BENCH_LIGHT_S ?? 10) || 10));
+const PHASES: PhaseSpec[] = [
+  { name: 'light', rate: 2, seconds: LIGHT_S },
+  { name: 'main', rate: RATE_TOTAL, seconds: WINDOW_S },
+];
 const BATCH = 100;
 const BATCH_TIMEOUT_MS = 20_000;
 const SETTLE_S = 3;
 const DRAIN_S = 10;
 const QUIET_CORES = 0.5;
-const QUIET_MAX_S = Math.min(300, Math.max(0, Number(process.env.CHAT_BENCH_QUIET_MAX_S ?? 90) || 0));
+const QUIET_MAX_S = Math.min(300, Math.max(0, Number(process.env.CHAT_BENCH_QUIET_MAX_S ?? 30) || 0));
 const GOAL = { sockets: 10_000, p99Ms: 100, rssMB: 600 };
 const CHAT_CONFIG = { chat: { ipRatePerSecond: 1000, ipBurst: 1000, maxSocketsPerIp: 10_000 } };
 
@@ -196,18 +210,28 @@ async function waitQuiet(ours: number[]): Promise<{ waitedS: number; othersCores
 interface Probe {
   hist: RecordableHistogram;
   received: number;
+  reset(phase: number): void;
   close(): void;
 }
 async function probeThroughNginx(httpPort: number): Promise<Probe> {
   const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/ws`, { perMessageDeflate: false, handshakeTimeout: 10_000 });
-  const p: Probe = { hist: createHistogram({ lowest: 1, highest: 3_600_000_000, figures: 3 }), received: 0, close: () => ws.terminate() };
+  let phase = -1;
+  const p: Probe = {
+    hist: createHistogram({ lowest: 1, highest: 3_600_000_000, figures: 3 }),
+    received: 0,
+    reset(n) {
+      phase = n;
+      p.hist.reset();
+      p.received = 0;
+    },
+    close: () => ws.terminate(),
+  };
   ws.on('message', (data: Buffer) => {
     const at = nowNs();
-    const s = data.toString('utf8');
-    const m = /"text":"cdpbench \d+ \d+ (\d+)"/.exec(s);
-    if (!m) return;
+    const m = /"text":"cdpbench (\d+) \d+ \d+ (\d+)"/.exec(data.toString('utf8'));
+    if (!m || Number(m[1]) !== phase) return;
     p.received += 1;
-    p.hist.record(Math.max(1, Number((at - BigInt(m[1]!)) / 1000n)));
+    p.hist.record(Math.max(1, Number((at - BigInt(m[2]!)) / 1000n)));
   });
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('probe through nginx: no welcome within 10 s')), 10_000);
@@ -237,8 +261,163 @@ const pct = (h: RecordableHistogram) =>
     count: h.count,
   };
 
+interface PhaseSpec {
+  name: string;
+  rate: number;
+  seconds: number;
+}
+
+/** One traffic phase on already-connected sockets: schedule, measure the window, drain, collect. */
+async function runPhase(spec: PhaseSpec, phase: number, ctx: { sockets: number; pid: number; ws: Worker[]; open: number; probe: Probe }): Promise<Record<string, unknown>> {
+  const { pid, ws, open, probe } = ctx;
+  const tck = clkTck();
+  const quiet = await waitQuiet([pid, process.pid, ...ws.map((w) => w.proc.pid!)]);
+  log(`${ctx.sockets} sockets, ${spec.name}: machine ${quiet.quiet ? 'quiet' : 'NOT quiet'} (other processes ${quiet.othersCores} cores, waited ${quiet.waitedS} s); ${spec.rate} msg/s for ${spec.seconds} s`);
+  probe.reset(phase);
+  const perWorker = Math.round((spec.rate / WORKERS) * spec.seconds);
+  const total = perWorker * WORKERS;
+  const workerPids = ws.map((w) => w.proc.pid!);
+  const t0 = nowNs() + 500_000_000n;
+  for (const w of ws) {
+    const cmd: SendCmd = {
+      cmd: 'send', phase, t0: String(t0), offsetMs: (w.index * 1000) / spec.rate, intervalMs: (WORKERS * 1000) / spec.rate, count: perWorker,
+      maxSeq: perWorker + 1, capacity: (total + 10) * Math.ceil(ctx.sockets / WORKERS) + 1000,
+    };
+    w.send(cmd);
+  }
+  await Promise.all(ws.map((w) => w.waitFor('sending', 10_000)));
+  await sleep(Math.max(0, Number(t0 - nowNs()) / 1e6));
+  const svc0 = procStat(pid)?.cpuTicks ?? 0;
+  const gen0 = cpuTicks(workerPids);
+  const self0 = procStat(process.pid)?.cpuTicks ?? 0;
+  const sys0 = systemCpu();
+  const w0 = nowNs();
+  const rssSamples: number[] = [];
+  // Bounded: one sample a second for the phase's seconds.
+  for (let i = 0; i < spec.seconds; i++) {
+    await sleep(Math.max(0, Number(w0 + BigInt((i + 1) * 1e9) - nowNs()) / 1e6));
+    const r = rssMB(pid);
+    if (r !== null) rssSamples.push(r);
+  }
+  const wallS = Number(nowNs() - w0) / 1e9;
+  const svcCores = ((procStat(pid)?.cpuTicks ?? 0) - svc0) / tck / wallS;
+  const genCores = (cpuTicks(workerPids) - gen0) / tck / wallS;
+  const selfCores = ((procStat(process.pid)?.cpuTicks ?? 0) - self0) / tck / wallS;
+  const sys1 = systemCpu();
+  const machineBusy = (sys1.busy - sys0.busy) / tck / wallS;
+  const othersCores = machineBusy - svcCores - genCores - selfCores;
+  const rssEnd = rssSamples.at(-1) ?? null;
+  const rssPeak = rssSamples.length ? Math.max(...rssSamples) : null;
+
+  const progress = () =>
+    Promise.all(ws.map((w) => (w.send({ cmd: 'progress' }), w.waitFor<Progress>('progress', 10_000)))).then((ps) => ({
+      delivered: ps.reduce((a, p) => a + p.delivered, 0),
+      acked: ps.reduce((a, p) => a + p.acked, 0),
+      done: ps.every((p) => p.done && p.answered >= p.sent),
+    }));
+  const atWindowEnd = await progress();
+  // Drain: until every send is answered (ack or error) and every acked message reached every socket, or DRAIN_S.
+  const drainStart = Date.now();
+  let drained = false;
+  for (let i = 0; i < DRAIN_S * 4; i++) {
+    const p = await progress();
+    if (p.done && p.delivered >= p.acked * open) {
+      drained = true;
+      break;
+    }
+    if (Date.now() - drainStart > DRAIN_S * 1000) break;
+    await sleep(250);
+  }
+  const drainMs = Date.now() - drainStart;
+
+  const reports = await Promise.all(ws.map((w) => (w.send({ cmd: 'report' }), w.waitFor<WorkerReport>('report', 60_000))));
+  const hist = createHistogram({ lowest: 1, highest: 3_600_000_000, figures: 3 });
+  for (const r of reports) for (const v of r.latenciesUs) hist.record(Math.min(v, 3_600_000_000));
+  const sent = reports.reduce((a, r) => a + r.sent, 0);
+  const acked = reports.reduce((a, r) => a + r.acked, 0);
+  // Per message (sending worker w, seq k): deliveries summed over the receiving workers. A message the
+  // server accepted (acked, or delivered to anyone: its ack may still be queued) is owed to every socket.
+  let received = 0;
+  let accepted = 0;
+  let fullyDelivered = 0;
+  let partial = 0;
+  for (let w = 0; w < WORKERS; w++) {
+    const sender = reports.find((r) => r.worker === w);
+    const len = reports[0]!.deliveries[w]!.length;
+    for (let k = 0; k < len; k++) {
+      const n = reports.reduce((a, r) => a + (r.deliveries[w]?.[k] ?? 0), 0);
+      received += n;
+      if (n > 0 || sender?.ackedSeq[k] === 1) accepted += 1;
+      if (n >= open) fullyDelivered += 1;
+      else if (n > 0) partial += 1;
+    }
+  }
+  const expected = accepted * open;
+  const sendErrors: Record<string, number> = {};
+  for (const r of reports) for (const [k, v] of Object.entries(r.sendErrors)) sendErrors[k] = (sendErrors[k] ?? 0) + v;
+  const answered = acked + Object.values(sendErrors).reduce((a, b) => a + b, 0);
+  const lat = pct(hist);
+  const probeLat = pct(probe.hist);
+  const offeredPerS = spec.rate * open;
+  const achievedPerS = atWindowEnd.delivered / wallS;
+  log(
+    `${ctx.sockets} sockets, ${spec.name}: p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms; ${received}/${expected} deliveries` +
+      ` (${Math.round(achievedPerS)}/s of ${offeredPerS}/s offered during the window); service ${round(svcCores, 2)} cores, RSS ${rssPeak} MB;` +
+      ` load gen ${round(genCores, 2)} cores; machine ${round(machineBusy, 2)} busy (others ${round(othersCores, 2)})`,
+  );
+  return {
+    phase: spec.name,
+    window: { seconds: round(wallS, 2), targetRatePerSecond: spec.rate, senders: SENDERS_PER_WORKER * WORKERS },
+    messages: {
+      sent, acked, accepted, unanswered: sent - answered, sendErrors,
+      lateSends: reports.reduce((a, r) => a + r.lateSends, 0),
+      maxSendLagMs: Math.max(...reports.map((r) => r.maxSendLagMs)),
+    },
+    deliveries: {
+      expected,
+      received,
+      lost: expected - received,
+      lostPct: expected ? round(((expected - received) / expected) * 100, 4) : null,
+      drained,
+      drainMs,
+      messagesFullyDelivered: fullyDelivered,
+      messagesPartlyDelivered: partial,
+      latencyRecorded: hist.count,
+      latencyOverflow: reports.reduce((a, r) => a + r.overflow, 0),
+      unexpected: reports.reduce((a, r) => a + r.unexpected, 0),
+      stale: reports.reduce((a, r) => a + r.stale, 0),
+      offeredPerSecond: offeredPerS,
+      deliveredByWindowEnd: atWindowEnd.delivered,
+      achievedPerSecondDuringWindow: Math.round(achievedPerS),
+    },
+    latencyMs: lat,
+    probeThroughNginx: { ...probeLat, expected: accepted, received: probe.received },
+    service: {
+      rssMB: { windowPeak: rssPeak, windowEnd: rssEnd },
+      cpuCores: round(svcCores, 3),
+      cpuUsPerDelivery: atWindowEnd.delivered > 0 ? round((svcCores * wallS * 1e6) / atWindowEnd.delivered, 2) : null,
+    },
+    loadGenerator: {
+      cpuCores: round(genCores, 3),
+      cpuUsPerDelivery: atWindowEnd.delivered > 0 ? round((genCores * wallS * 1e6) / atWindowEnd.delivered, 2) : null,
+      eventLoopDelayMs: reports.map((r) => r.loopDelayMs),
+      openAtEnd: reports.reduce((a, r) => a + r.openAtReport, 0),
+      closes: reports.map((r) => r.closes),
+      otherErrors: reports.map((r) => r.otherErrors),
+    },
+    machine: {
+      busyCores: round(machineBusy, 2),
+      /** Everything else on this shared machine during the window (busy − service − load workers − this process). */
+      otherProcessesCores: round(othersCores, 2),
+      benchProcessCores: round(selfCores, 3),
+      beforeWindow: quiet,
+      loadAverage: os.loadavg().map((x) => round(x, 2)),
+    },
+  };
+}
+
 // ── one size ──
-async function runSize(sockets: number, sizeIndex: number): Promise<Record<string, unknown>> {
+async function runSize(sockets: number, sizeIndex: number): Promise<Record<string, any>> {
   const configFile = path.join(os.tmpdir(), `cdp-chat-bench-${process.pid}.json`);
   writeFileSync(configFile, JSON.stringify(CHAT_CONFIG));
   const started = Date.now();
@@ -246,169 +425,64 @@ async function runSize(sockets: number, sizeIndex: number): Promise<Record<strin
   const ws: Worker[] = [];
   let probe: Probe | undefined;
   try {
-    // CHAT_BENCH_SERVICE_NODE_OPTIONS (diagnostics only), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    // CHAT_BENCH_SERVICE_NODE_OPTIONS (diagnostics only), e.g. "--require /tmp/profile-hook.cjs".
     const diag: Record<string, string> = process.env.CHAT_BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.CHAT_BENCH_SERVICE_NODE_OPTIONS } : {};
     service = await startService({ CONFIG_FILE: configFile, ADMIN_PASSWORD: `bench-${process.pid}-chat-load`, LOG_LEVEL: 'info', ...diag });
     services.add(service);
     const pid = service.proc.pid!;
+    await sleep(1000);
     const rssIdle = rssMB(pid);
     log(`${sockets} sockets: service pid ${pid} ready (internal :${service.internalPort}, nginx :${service.httpPort}), RSS ${rssIdle} MB`);
 
     for (let i = 0; i < WORKERS; i++) ws.push(await startWorker(i));
     const perWorker = Math.ceil(sockets / WORKERS);
-    const msgsPerWorker = Math.round((RATE_TOTAL / WORKERS) * WINDOW_S);
     const url = `ws://127.0.0.1:${service.internalPort}/ws`;
+    const tck = clkTck();
+    const c0 = procStat(pid)?.cpuTicks ?? 0;
     const t0c = Date.now();
     const connected = await Promise.all(
       ws.map((w, i) => {
         const count = Math.min(perWorker, sockets - i * perWorker);
         const cmd: ConnectCmd = {
           cmd: 'connect', url, count, localAddress: sourceAddress(sizeIndex, i), batch: BATCH, senders: SENDERS_PER_WORKER,
-          worker: i, workers: WORKERS, maxSeq: msgsPerWorker + 10, capacity: (msgsPerWorker * WORKERS + 20) * count + 1000, batchTimeoutMs: BATCH_TIMEOUT_MS,
+          worker: i, workers: WORKERS, batchTimeoutMs: BATCH_TIMEOUT_MS,
         };
         w.send(cmd);
         return w.waitFor<ConnectResult>('connected', Math.ceil(count / BATCH) * BATCH_TIMEOUT_MS + 10_000);
       }),
     );
     const connectMs = Date.now() - t0c;
+    const connectCpuS = ((procStat(pid)?.cpuTicks ?? 0) - c0) / tck;
     const open = connected.reduce((a, c) => a + c.open, 0);
     const welcomed = connected.reduce((a, c) => a + c.welcomed, 0);
     const failures: Record<string, number> = {};
     for (const c of connected) for (const [k, v] of Object.entries(c.failures)) failures[k] = (failures[k] ?? 0) + v;
-    log(`${sockets} sockets: ${welcomed} welcomed, ${open} open in ${connectMs} ms${Object.keys(failures).length ? ` failures ${JSON.stringify(failures)}` : ''}`);
+    log(`${sockets} sockets: ${welcomed} welcomed, ${open} open in ${connectMs} ms (service CPU ${round(connectCpuS, 1)} s)${Object.keys(failures).length ? ` failures ${JSON.stringify(failures)}` : ''}`);
     if (open === 0) throw new Error('no socket connected');
     probe = await probeThroughNginx(service.httpPort);
-
     await sleep(SETTLE_S * 1000);
     const rssConnected = rssMB(pid);
-    const quiet = await waitQuiet([pid, process.pid, ...ws.map((w) => w.proc.pid!)]);
-    log(`${sockets} sockets: machine ${quiet.quiet ? 'quiet' : 'NOT quiet'} (other processes ${quiet.othersCores} cores, waited ${quiet.waitedS} s); sending for ${WINDOW_S} s`);
 
-    // ── the window ──
-    const tck = clkTck();
-    const workerPids = ws.map((w) => w.proc.pid!);
-    const t0 = nowNs() + 500_000_000n;
-    for (const w of ws) {
-      const cmd: SendCmd = { cmd: 'send', t0: String(t0), offsetMs: (w.index * 1000) / RATE_TOTAL, intervalMs: (WORKERS * 1000) / RATE_TOTAL, count: msgsPerWorker };
-      w.send(cmd);
-    }
-    await Promise.all(ws.map((w) => w.waitFor('sending', 10_000)));
-    await sleep(Math.max(0, Number(t0 - nowNs()) / 1e6));
-    const svc0 = procStat(pid)?.cpuTicks ?? 0;
-    const gen0 = cpuTicks(workerPids);
-    const self0 = procStat(process.pid)?.cpuTicks ?? 0;
-    const sys0 = systemCpu();
-    const w0 = nowNs();
-    const rssSamples: number[] = [];
-    // Bounded: one sample a second for WINDOW_S seconds.
-    for (let i = 0; i < WINDOW_S; i++) {
-      await sleep(Math.max(0, Number(w0 + BigInt((i + 1) * 1e9) - nowNs()) / 1e6));
-      const r = rssMB(pid);
-      if (r !== null) rssSamples.push(r);
-    }
-    const wallS = Number(nowNs() - w0) / 1e9;
-    const svcCores = ((procStat(pid)?.cpuTicks ?? 0) - svc0) / tck / wallS;
-    const genCores = (cpuTicks(workerPids) - gen0) / tck / wallS;
-    const selfCores = ((procStat(process.pid)?.cpuTicks ?? 0) - self0) / tck / wallS;
-    const sys1 = systemCpu();
-    const machineBusy = (sys1.busy - sys0.busy) / tck / wallS;
-    const othersCores = machineBusy - svcCores - genCores - selfCores;
-    const rssEnd = rssSamples.at(-1) ?? null;
-    const rssPeak = rssSamples.length ? Math.max(...rssSamples) : null;
-
-    // ── drain: until every acked message reached every socket, or DRAIN_S ──
-    let drainMs = 0;
-    const drainStart = Date.now();
-    for (let i = 0; i < DRAIN_S * 4; i++) {
-      const prog = await Promise.all(
-        ws.map((w) => (w.send({ cmd: 'progress' }), w.waitFor<{ delivered: number; sent: number; acked: number; answered: number; done: boolean }>('progress', 10_000))),
-      );
-      const delivered = prog.reduce((a, p) => a + p.delivered, 0);
-      const acked = prog.reduce((a, p) => a + p.acked, 0);
-      drainMs = Date.now() - drainStart;
-      // Done when every send is scheduled and answered (ack or error) and every acked message reached every socket.
-      if (prog.every((p) => p.done && p.answered >= p.sent) && delivered >= acked * open) break;
-      await sleep(250);
-    }
-
-    const reports = await Promise.all(ws.map((w) => (w.send({ cmd: 'report' }), w.waitFor<WorkerReport>('report', 60_000))));
-    const hist = createHistogram({ lowest: 1, highest: 3_600_000_000, figures: 3 });
-    for (const r of reports) for (const v of r.latenciesUs) hist.record(Math.min(v, 3_600_000_000));
-    const sent = reports.reduce((a, r) => a + r.sent, 0);
-    const acked = reports.reduce((a, r) => a + r.acked, 0);
-    // Per message (sending worker w, seq k): deliveries summed over the receiving workers. A message the
-    // server accepted (acked, or delivered to anyone: its ack may still be queued) is owed to every socket.
-    let received = 0;
-    let accepted = 0;
-    let fullyDelivered = 0;
-    let partial = 0;
-    for (let w = 0; w < WORKERS; w++) {
-      const sender = reports.find((r) => r.worker === w);
-      const len = reports[0]!.deliveries[w]!.length;
-      for (let k = 0; k < len; k++) {
-        const n = reports.reduce((a, r) => a + (r.deliveries[w]?.[k] ?? 0), 0);
-        received += n;
-        if (n > 0 || sender?.ackedSeq[k] === 1) accepted += 1;
-        if (n >= open) fullyDelivered += 1;
-        else if (n > 0) partial += 1;
-      }
-    }
-    const expected = accepted * open;
-    const sendErrors: Record<string, number> = {};
-    const closes: Record<string, number> = {};
-    for (const r of reports) {
-      for (const [k, v] of Object.entries(r.sendErrors)) sendErrors[k] = (sendErrors[k] ?? 0) + v;
-      for (const [k, v] of Object.entries(r.closes)) closes[k] = (closes[k] ?? 0) + v;
-    }
-    const lat = pct(hist);
-    const probeLat = pct(probe.hist);
+    const phases: Record<string, unknown>[] = [];
+    for (const [i, spec] of PHASES.entries()) phases.push(await runPhase(spec, i, { sockets, pid, ws, open, probe }));
     const logs = summarizeLogs(service.logs());
-    const result = {
+    return {
       sockets,
-      connected: { welcomed, open, failures, ms: connectMs, batch: BATCH * WORKERS, openAtEnd: reports.reduce((a, r) => a + r.openAtReport, 0), closes },
-      path: `direct to the service's internal listener ws://127.0.0.1:INTERNAL_PORT/ws (not through nginx); source addresses ${ws.map((_, i) => sourceAddress(sizeIndex, i)).join(', ')}`,
-      window: { seconds: round(wallS, 2), senders: SENDERS_PER_WORKER * WORKERS, targetRatePerSecond: RATE_TOTAL },
-      messages: { sent, acked, accepted, unanswered: sent - acked - Object.values(sendErrors).reduce((a, b) => a + b, 0), sendErrors, lateSends: reports.reduce((a, r) => a + r.lateSends, 0), maxSendLagMs: Math.max(...reports.map((r) => r.maxSendLagMs)) },
-      deliveries: {
-        expected,
-        received,
-        lost: expected - received,
-        lostPct: expected ? round(((expected - received) / expected) * 100, 4) : null,
-        messagesFullyDelivered: fullyDelivered,
-        messagesPartlyDelivered: partial,
-        latencyRecorded: hist.count,
-        latencyOverflow: reports.reduce((a, r) => a + r.overflow, 0),
-        unexpected: reports.reduce((a, r) => a + r.unexpected, 0),
-        drainMs,
+      connected: {
+        welcomed, open, failures, ms: connectMs, inFlight: BATCH * WORKERS,
+        serviceCpuSeconds: round(connectCpuS, 2),
+        serviceCpuMsPerConnection: round((connectCpuS * 1000) / Math.max(1, welcomed), 3),
       },
-      latencyMs: lat,
-      probeThroughNginx: { ...probeLat, expected: accepted, received: probe.received },
+      path: `direct to the service's internal listener ws://127.0.0.1:INTERNAL_PORT/ws (not through nginx); source addresses ${ws.map((_, i) => sourceAddress(sizeIndex, i)).join(', ')}`,
       service: {
         pid,
-        rssMB: { idle: rssIdle, connected: rssConnected, windowPeak: rssPeak, windowEnd: rssEnd },
+        rssMB: { idle: rssIdle, connected: rssConnected },
         rssPerSocketKB: rssConnected !== null && rssIdle !== null ? round(((rssConnected - rssIdle) * 1024) / open, 1) : null,
-        cpuCores: round(svcCores, 3),
         logs: { byLevel: logs.byLevel, warnByEvent: logs.byEvent, sample: logs.sample, other: logs.other },
       },
-      loadGenerator: {
-        processes: WORKERS,
-        cpuCores: round(genCores, 3),
-        eventLoopDelayMs: reports.map((r) => r.loopDelayMs),
-        otherErrors: reports.map((r) => r.otherErrors),
-      },
-      machine: {
-        busyCores: round(machineBusy, 2),
-        /** Everything else on this shared machine during the window (busy − service − load workers − this process). */
-        otherProcessesCores: round(othersCores, 2),
-        benchProcessCores: round(selfCores, 3),
-        beforeWindow: quiet,
-        loadAverage: os.loadavg().map((x) => round(x, 2)),
-      },
-      goal: sockets === GOAL.sockets ? { p99Ms: GOAL.p99Ms, rssMB: GOAL.rssMB, p99Met: lat.p99 !== null && lat.p99 <= GOAL.p99Ms, rssMet: rssPeak !== null && rssPeak <= GOAL.rssMB } : undefined,
+      phases,
       seconds: round((Date.now() - started) / 1000, 1),
     };
-    log(`${sockets} sockets: p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms; ${received}/${expected} deliveries; service ${round(svcCores, 2)} cores, RSS ${rssPeak} MB; load gen ${round(genCores, 2)} cores; machine ${round(machineBusy, 2)} busy (others ${round(othersCores, 2)})`);
-    return result;
   } finally {
     probe?.close();
     await Promise.all(ws.map((w) => stopWorker(w)));
@@ -448,7 +522,16 @@ async function main(): Promise<void> {
     somaxconn: Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim()),
     loadAverageAtStart: os.loadavg().map((x) => round(x, 2)),
   };
-  const results: Record<string, unknown>[] = [];
+  log('measuring the write floor (raw loopback writes, no chat code)…');
+  let floor: WriteFloor | { error: string };
+  try {
+    floor = await measureWriteFloor(2000, 20);
+    log(`write floor: ${floor.writerCpuUsPerWrite} µs CPU per write in the writer (${Math.round(floor.writerSystemShare * 100)}% kernel), ${floor.readerCpuUsPerMessage} µs per message in the reader`);
+  } catch (err) {
+    floor = { error: (err as Error).message };
+  }
+
+  const results: Record<string, any>[] = [];
   for (const [i, n] of sizes.entries()) results.push(await runSize(n, i));
 
   const out = {
@@ -458,14 +541,17 @@ async function main(): Promise<void> {
     method: {
       service: 'node dist/server/src/main.js started per size by test/helpers/platform.ts startService (fresh DATA_DIR, nginx in front, LOG_LEVEL=info)',
       config: CHAT_CONFIG,
-      configNote: 'per-address limits lifted because every bench socket comes from loopback; per-connection limits (1 msg/s, burst 5) as shipped. maxSocketsPerIp is capped at 10 000 by the schema, so each load worker binds its own 127.0.x.y source address.',
-      path: "load sockets connect DIRECTLY to the service's internal listener (ws://127.0.0.1:INTERNAL_PORT/ws), not through nginx (worker_connections 4096 in the generated config; 10k proxied sockets would need 20k). One probe socket goes through nginx (HTTP_PORT/ws) and is reported separately.",
-      load: `${WORKERS} forked load-generator processes (bench/chat-load-worker.ts, ws ${'8'}), half of the sockets each, connecting in batches of ${BATCH} per worker; every socket sends hello and waits for welcome`,
-      traffic: `${RATE_TOTAL} messages/s in total from ${SENDERS_PER_WORKER * WORKERS} sender sockets round-robin (each ${round(RATE_TOTAL / (SENDERS_PER_WORKER * WORKERS), 2)} msg/s) for ${WINDOW_S} s after ${SETTLE_S} s of settling`,
-      latency: 'arrival − send on CLOCK_MONOTONIC (process.hrtime.bigint, shared by all processes), every delivery to every socket, one HDR histogram (perf_hooks.createHistogram, µs, 3 significant figures)',
-      deliveries: `expected = messages the server accepted (acked, or delivered to any socket) × sockets open at the window start; received counted per message after draining up to ${DRAIN_S} s`,
-      resources: 'service RSS = VmRSS of the node process (1 s samples over the window); CPU = Δ(utime+stime)/CLK_TCK over the window ÷ wall seconds, for the service node process and (summed) the load workers; machineBusyCores from /proc/stat',
+      configNote:
+        'per-address limits lifted because every bench socket comes from loopback (schema maxima: ipRatePerSecond 1000, ipBurst 1000, maxSocketsPerIp 10 000); per-connection limits (1 msg/s, burst 5) as shipped. Each load worker binds its own 127.x.y.z source address, so no address holds more than half of the sockets.',
+      path: "load sockets connect DIRECTLY to the service's internal listener (ws://127.0.0.1:INTERNAL_PORT/ws), not through nginx (worker_connections 4096 in the generated config; 10k proxied sockets would need 20k). One probe socket goes through nginx (HTTP_PORT/ws) and is reported separately (probeThroughNginx).",
+      load: `${WORKERS} forked load-generator processes (bench/chat-load-worker.ts, ws client), half of the sockets each, connecting in batches of ${BATCH} per worker (${BATCH * WORKERS} handshakes in flight); every socket sends hello and waits for welcome`,
+      traffic: `per size, after ${SETTLE_S} s of settling, phases on the same sockets: ${PHASES.map((p) => `${p.name} = ${p.rate} msg/s for ${p.seconds} s`).join('; ')}; messages from ${SENDERS_PER_WORKER * WORKERS} sender sockets round-robin (at 20 msg/s each sends ${round(RATE_TOTAL / (SENDERS_PER_WORKER * WORKERS), 2)} msg/s); before each phase the bench waits up to ${QUIET_MAX_S} s for the other processes on this shared machine to use < ${QUIET_CORES} cores`,
+      latency: 'arrival − send on CLOCK_MONOTONIC (process.hrtime.bigint, shared by all processes), every delivery to every socket (senders included), one HDR histogram (perf_hooks.createHistogram, µs, 3 significant figures)',
+      deliveries: `expected = messages the server accepted (acked, or delivered to any socket) × sockets open at the window start; received counted per message after draining up to ${DRAIN_S} s (lost = not delivered by then: late or dropped); achievedPerSecondDuringWindow = deliveries counted at the window's end ÷ window seconds`,
+      resources: 'service RSS = VmRSS of the node process (1 s samples over the window); CPU = Δ(utime+stime)/CLK_TCK over the window ÷ wall seconds, for the service node process and (summed) the load workers; machine busy cores from /proc/stat; otherProcessesCores = busy − ours',
+      writeFloor: 'bench/chat-write-floor.ts: 2000 plain loopback TCP sockets, 20 passes of one corked 4+180-byte write each (what ws does per send), writer CPU per write and reader CPU per message',
     },
+    writeFloor: floor,
     sizes: results,
     runSeconds: round((Date.now() - t0) / 1000, 1),
   };
@@ -475,15 +561,21 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
 
   const f = (x: unknown, unit: string) => (x === null || x === undefined ? '—' : `${String(x)}${unit}`);
-  const lines = ['| sockets | p50 | p99 | max | service RSS | service CPU | lost |', '|---:|---:|---:|---:|---:|---:|---:|'];
-  for (const r of results as any[]) {
-    lines.push(
-      `| ${r.sockets.toLocaleString('en-US')} | ${f(r.latencyMs.p50, ' ms')} | ${f(r.latencyMs.p99, ' ms')} | ${f(r.latencyMs.max, ' ms')} | ${f(r.service.rssMB.windowPeak, ' MB')} | ${f(r.service.cpuCores, ' cores')} | ${r.deliveries.lost} of ${r.deliveries.expected.toLocaleString('en-US')} |`,
-    );
-  }
-  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  const table = (name: string) => {
+    const lines = ['| sockets | p50 | p99 | max | service RSS | service CPU | lost |', '|---:|---:|---:|---:|---:|---:|---:|'];
+    for (const r of results) {
+      const ph = (r.phases as any[]).find((p) => p.phase === name);
+      if (!ph) continue;
+      const d = ph.deliveries;
+      lines.push(
+        `| ${r.sockets.toLocaleString('en-US')} | ${f(ph.latencyMs.p50, ' ms')} | ${f(ph.latencyMs.p99, ' ms')} | ${f(ph.latencyMs.max, ' ms')} | ${f(ph.service.rssMB.windowPeak, ' MB')} | ${f(ph.service.cpuCores, ' cores')} | ${d.lost.toLocaleString('en-US')} of ${d.expected.toLocaleString('en-US')}${d.lost > 0 && d.lostPct !== null ? ` (${d.lostPct}%)` : ''} |`,
+      );
+    }
+    return lines.join('\n');
+  };
+  for (const p of PHASES) process.stdout.write(`\n**${p.rate} messages/s for ${p.seconds} s** (${p.name})\n\n${table(p.name)}\n`);
   process.stdout.write(
-    `Loopback, ${machine.nproc} cores (${machine.cpuModel}), Node ${machine.node}; ${RATE_TOTAL} msg/s for ${WINDOW_S} s per size; load sockets straight to the service's internal listener (not through nginx); two separate load-generator processes. Written to ${path.relative(ROOT, file)} in ${out.runSeconds} s.\n`,
+    `\nLoopback, ${machine.nproc} cores (${machine.cpuModel}), Node ${machine.node}; load sockets straight to the service's internal listener (not through nginx); two separate load-generator processes; lost = not delivered within ${DRAIN_S} s after the window. Written to ${path.relative(ROOT, file)} in ${out.runSeconds} s.\n`,
   );
 }
 

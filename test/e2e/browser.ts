@@ -122,3 +122,84 @@ export async function screenshot(page: Page, name: string): Promise<string | nul
 export function describeProblems(list: PageProblem[]): string {
   return list.map((p) => `${p.kind}: ${p.text}${p.url ? ` (${p.url})` : ''}`).join('\n');
 }
+
+/** What the in-page recorder (installed by `installRecorder`) has seen, on the page's own clocks. */
+export interface PageRecord {
+  /** Every distinct stage data-state, with performance.now() (ms since navigation start) and Date.now(). */
+  states: { state: string | null; t: number; wall: number }[];
+  /** Each <video> element the page has had, in order. */
+  videos: {
+    attachedAt: number;
+    playingAt: number | null;
+    /** First time a timeupdate reported currentTime > 0. */
+    timeAt: number | null;
+    /** First frame presented (requestVideoFrameCallback), its size and media time; null until then. */
+    frameAt: number | null;
+    frameWall: number | null;
+    frameMediaTime: number | null;
+    frameWidth: number | null;
+    frameHeight: number | null;
+    rvfc: boolean;
+  }[];
+  /** Wall clock at load, to tell a reload from a page that stayed. */
+  loadedAtWall: number;
+}
+
+/**
+ * Records, inside the page, every stage state change and the first frame of every <video>, so tests and the
+ * bench read exact in-page times instead of polling. Also a tripwire: `window.__pwned` must stay undefined.
+ */
+export async function installRecorder(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const w = window as unknown as { __cdpRecord?: unknown };
+    if (w.__cdpRecord) return;
+    const rec = { states: [] as unknown[], videos: [] as any[], loadedAtWall: Date.now() };
+    w.__cdpRecord = rec;
+    let last: string | null | undefined;
+    const seen = new WeakSet<HTMLVideoElement>();
+    const check = () => {
+      const stage = document.querySelector('.stage');
+      const state = stage ? stage.getAttribute('data-state') : null;
+      if (state !== last) {
+        last = state;
+        rec.states.push({ state, t: performance.now(), wall: Date.now() });
+      }
+      const v = document.querySelector('video');
+      if (v && !seen.has(v)) {
+        seen.add(v);
+        const entry = { attachedAt: performance.now(), playingAt: null as number | null, timeAt: null as number | null, frameAt: null as number | null, frameWall: null as number | null, frameMediaTime: null as number | null, frameWidth: null as number | null, frameHeight: null as number | null, rvfc: 'requestVideoFrameCallback' in v };
+        rec.videos.push(entry);
+        v.addEventListener('playing', () => {
+          if (entry.playingAt === null) entry.playingAt = performance.now();
+        });
+        const onTime = () => {
+          if (v.currentTime > 0 && entry.timeAt === null) {
+            entry.timeAt = performance.now();
+            v.removeEventListener('timeupdate', onTime);
+          }
+        };
+        v.addEventListener('timeupdate', onTime);
+        if (entry.rvfc) {
+          const onFrame = (now: number, meta: { mediaTime: number; width: number; height: number }) => {
+            if (v.currentTime > 0 || meta.mediaTime > 0) {
+              entry.frameAt = now;
+              entry.frameWall = Date.now() - (performance.now() - now);
+              entry.frameMediaTime = meta.mediaTime;
+              entry.frameWidth = meta.width;
+              entry.frameHeight = meta.height;
+              return;
+            }
+            v.requestVideoFrameCallback(onFrame as VideoFrameRequestCallback);
+          };
+          v.requestVideoFrameCallback(onFrame as VideoFrameRequestCallback);
+        }
+      }
+    };
+    new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+    check();
+  });
+}
+
+export async function readRecord(page: Page): Promise<PageRecord> {
+  return page.evaluate(() => (window as unknown as { __cdpRecord: PageRecord }).__cdpRecord);
+}

@@ -283,6 +283,28 @@ describe('live chat on the websocket, new and legacy clients', { timeout: 240_00
     assert.deepEqual(h.messages, []);
   });
 
+  test('a client that stops reading is dropped instead of growing the server memory', async () => {
+    // Straight to the service (no nginx hop, whose buffers would absorb several more megabytes first).
+    const slow = await open(`ws://127.0.0.1:${svc.internalPort}/ws`);
+    await slow.next((m) => m.type === 'history', 'history');
+    // Stop reading: the kernel buffers fill, then the server's send buffer would grow without bound.
+    (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    const mod = await connect(ws, { cookie: admin.cookie });
+    sockets.push(mod);
+    await mod.next((m) => m.type === 'history', 'history');
+    mod.send({ type: 'hello', nick: 'Moderador' });
+    await mod.next((m) => m.type === 'welcome' && m.role === 'moderator', 'moderators are not rate-limited');
+    const text = 'Lectura: '.padEnd(480, 'x');
+    for (let i = 0; i < 20_000 && !svc.logs().includes('ws_slow_consumer'); i++) {
+      mod.send({ type: 'chat', text: `${i} ${text}`, clientId: `flood${i}` });
+      if (i % 500 === 499) await mod.next((m) => m.clientId === `flood${i}`, 'flood ack', 20_000);
+    }
+    await waitFor('the slow consumer dropped', () => svc.logs().includes('dropping a websocket that stopped reading'), 20_000, 200);
+    const fast = await joined('Rápido');
+    assert.equal(fast.closed, null, 'a reading client is unaffected');
+    assert.equal((await fetch(`${svc.base}/healthz`)).status, 200);
+  });
+
   test('an acknowledged message survives kill -9 of the service', async () => {
     const s = await joined('Mario');
     const acked: string[] = [];

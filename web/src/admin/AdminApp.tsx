@@ -1,84 +1,44 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
-import { LanguageSwitch } from '../viewer/LanguageSwitch';
+import { resumeSession } from './api';
+import { Dashboard } from './Dashboard';
+import { LoginForm } from './LoginForm';
 
-type LoginState = { kind: 'idle' } | { kind: 'busy' } | { kind: 'error'; message: string } | { kind: 'done' };
+export type AdminSession =
+  | { kind: 'checking' }
+  | { kind: 'signed-out'; expired: boolean }
+  | { kind: 'signed-in'; csrfToken: string };
 
-/** Reads the `message` of a JSON error answer, if there is one. */
-async function errorMessage(res: Response): Promise<string | null> {
-  try {
-    const body: unknown = await res.json();
-    const message = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
-    return typeof message === 'string' && message ? message : null;
-  } catch {
-    return null;
-  }
-}
-
-/** `/admin`: the sign-in form. The dashboard behind it is built on top of POST /api/v1/admin/login. */
-export function AdminApp() {
+/** `/admin`: resumes a session the browser already has, else asks for the password; then the dashboard. */
+export function AdminApp({ initial = { kind: 'checking' } }: { initial?: AdminSession }) {
   const { t } = useI18n();
-  const id = useId();
-  const [password, setPassword] = useState('');
-  const [state, setState] = useState<LoginState>({ kind: 'idle' });
+  const [session, setSession] = useState<AdminSession>(initial);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setState({ kind: 'busy' });
-    try {
-      const res = await fetch('/api/v1/admin/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        credentials: 'same-origin',
-        body: JSON.stringify({ password }),
-      });
-      if (res.ok) {
-        setPassword('');
-        setState({ kind: 'done' });
-      } else {
-        setState({ kind: 'error', message: (await errorMessage(res)) ?? t.signInFailed });
-      }
-    } catch {
-      setState({ kind: 'error', message: t.signInFailed });
-    }
-  };
+  useEffect(() => {
+    if (session.kind !== 'checking') return;
+    let alive = true;
+    resumeSession()
+      .then((csrfToken) => alive && setSession(csrfToken ? { kind: 'signed-in', csrfToken } : { kind: 'signed-out', expired: false }))
+      .catch(() => alive && setSession({ kind: 'signed-out', expired: false }));
+    return () => {
+      alive = false;
+    };
+  }, [session.kind]);
 
-  return (
-    <main className="admin">
-      <div className="admin-card">
-        <div className="admin-top">
-          <h1>{t.adminTitle}</h1>
-          <LanguageSwitch />
-        </div>
-        {state.kind === 'done' ? (
-          <p role="status">{t.signedIn}</p>
-        ) : (
-          <form onSubmit={(e) => void submit(e)} className="admin-form">
-            <label htmlFor={id}>{t.passwordLabel}</label>
-            <input
-              id={id}
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              aria-invalid={state.kind === 'error' ? true : undefined}
-              aria-describedby={state.kind === 'error' ? `${id}-error` : undefined}
-              required
-            />
-            <button type="submit" className="button" disabled={state.kind === 'busy'}>
-              {state.kind === 'busy' ? t.signingIn : t.signIn}
-            </button>
-            {state.kind === 'error' && (
-              <p id={`${id}-error`} className="field-error" role="alert">
-                {state.message}
-              </p>
-            )}
-          </form>
-        )}
-        <p>
-          <a href="/">{t.backToViewer}</a>
-        </p>
-      </div>
-    </main>
-  );
+  const signedIn = useCallback((csrfToken: string) => setSession({ kind: 'signed-in', csrfToken }), []);
+  const expired = useCallback(() => setSession({ kind: 'signed-out', expired: true }), []);
+  const loggedOut = useCallback(() => setSession({ kind: 'signed-out', expired: false }), []);
+
+  switch (session.kind) {
+    case 'checking':
+      return (
+        <main className="admin" aria-busy="true">
+          <div className="spinner" role="img" aria-label={t.loading} />
+        </main>
+      );
+    case 'signed-out':
+      return <LoginForm expired={session.expired} onSignedIn={signedIn} />;
+    case 'signed-in':
+      return <Dashboard csrfToken={session.csrfToken} onSessionEnded={expired} onLoggedOut={loggedOut} />;
+  }
 }

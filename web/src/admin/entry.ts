@@ -1,0 +1,4 @@
+// The admin chunk's entry, loaded on demand from App.tsx: viewers never download the dashboard or its styles.
+import '../styles/admin.css';
+
+export { AdminApp } from './AdminApp';

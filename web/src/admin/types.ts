@@ -1,0 +1,100 @@
+/** What the admin API answers (server/src/http/admin-routes.ts), as the dashboard reads it. */
+import type { ScheduleEntry } from '../lib/schedule';
+import type { StreamStatus } from '../lib/status';
+
+/** Codes the server raises for the volunteer at OBS; the page explains each in plain words. */
+export type AdviceCode = 'keyframe_too_long' | 'bitrate_unstable' | 'transcoder_slow';
+
+export interface RenditionHealth {
+  id: string;
+  ready: boolean;
+  publishing: boolean;
+  segments: number;
+  lastSegmentAgeSec?: number;
+}
+
+export interface IngestHealth {
+  advice: AdviceCode[];
+  nginxUp: boolean;
+  publisher: boolean;
+  inputKbps?: number;
+  width?: number;
+  height?: number;
+  fps?: number;
+  videoCodec?: string;
+  audioCodec?: string;
+  keyframeIntervalSec?: number;
+  keyframeTooLong: boolean;
+  transcoder: { phase: string; restarts: number; progress?: { fps: number; speed: number } };
+  renditions: RenditionHealth[];
+}
+
+/** One broadcast: from the publisher connecting to the stream going offline. */
+export interface StreamSession {
+  id: number;
+  startedAt: string;
+  liveAt: string | null;
+  endedAt: string | null;
+  peakViewers: number;
+}
+
+export interface Overview {
+  status: StreamStatus;
+  health: IngestHealth;
+  viewers: number;
+  peak: number;
+  session: StreamSession | null;
+  obsServer: string;
+}
+
+/** One point of the health chart (one every 5 s while live, the last 10 minutes). */
+export interface HealthSample {
+  at: string;
+  inputKbps?: number;
+  fps?: number;
+  width?: number;
+  height?: number;
+  keyframeIntervalSec?: number;
+  transcoderSpeed?: number;
+}
+
+export interface StreamKey {
+  id: string;
+  /** "env" = STREAM_KEY on the server: it cannot be rotated from the page. */
+  source: 'env' | 'file';
+  createdAt: string;
+  key: string;
+}
+
+export interface ModeratedMessage {
+  id: string;
+  nick: string;
+  text: string;
+  at: string | number;
+  role: string;
+  deleted: boolean;
+}
+
+export interface Sanction {
+  id: string;
+  kind: 'timeout' | 'ban';
+  nick: string;
+  at: string;
+  until: string | null;
+  reason: string | null;
+}
+
+export interface ChatSettings {
+  slowModeSeconds: number;
+  wordFilter: string[];
+  linksFromViewers: boolean;
+}
+
+/** The church's public settings as the admin edits them (timezone is fixed on the server). */
+export interface SiteDocument {
+  churchName: string;
+  offlineMessage: string;
+  accentColor: string;
+  logoUrl: string | null;
+  schedule: ScheduleEntry[];
+}
