@@ -16,6 +16,8 @@ test: system-deps deps build
 	@npm test
 
 system-deps:
+	@command -v node >/dev/null && node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { \
+	  echo "Se necesita Node.js 20 o más nuevo (https://nodejs.org o el paquete nodejs de NodeSource) / Node.js 20+ is required"; exit 1; }
 	@missing=""; \
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	[ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || missing="$$missing libnginx-mod-rtmp"; \

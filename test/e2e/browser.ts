@@ -48,6 +48,10 @@ export async function newViewer(browser: Browser, opts: { viewport?: { width: nu
     locale: 'es-CL',
     timezoneId: 'America/Santiago',
   });
+  // tsx compiles this file with esbuild's keepNames, which wraps named functions in `__name(...)`; functions
+  // handed to the page (init scripts, page.evaluate) then need that helper there too. Defined as a string so
+  // that it is not itself rewritten.
+  await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
   const page = await context.newPage();
   const problems: PageProblem[] = [];
   page.on('console', (m: ConsoleMessage) => {

@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useState, type ComponentType } from 'react';
-import { AdminApp } from './admin/AdminApp';
+import { lazy, Suspense, useCallback, useEffect, useState, type ComponentType } from 'react';
 import { initialLang, type Lang } from './i18n/catalogue';
 import { I18nProvider } from './i18n/I18nProvider';
 import { catalogues } from './i18n/catalogue';
 import { SETTING, writeSetting } from './lib/storage';
 import { EmbedApp } from './viewer/EmbedApp';
 import { ViewerApp } from './viewer/ViewerApp';
+
+// The dashboard is its own chunk (with its own styles): viewers never download it.
+const AdminApp = lazy(() => import('./admin/entry').then((m) => ({ default: m.AdminApp })));
 
 /** The three pages nginx serves from the same index.html. */
 export function pageFor(pathname: string): ComponentType {
@@ -28,7 +30,9 @@ export function App({ pathname }: { pathname: string }) {
   const Page = pageFor(pathname);
   return (
     <I18nProvider lang={lang} setLang={setLang}>
-      <Page />
+      <Suspense fallback={null}>
+        <Page />
+      </Suspense>
     </I18nProvider>
   );
 }

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderIn, textOf } from '../testing/render';
+import { createAdminClient } from './api';
+import { BrandingForm } from './BrandingForm';
+import { EmbedCard } from './EmbedCard';
+import { LoginForm } from './LoginForm';
+import { ObsCard } from './ObsCard';
+import { ScheduleEditor } from './ScheduleEditor';
+import type { SiteDocument, StreamSession } from './types';
+import type { Loaded } from './useLoad';
+import { ViewersCard } from './ViewersCard';
+
+const client = createAdminClient({ csrfToken: 't', onSignedOut: () => {}, fetch: async () => Promise.reject(new Error('no network in tests')) });
+const loaded = <T,>(data: T | null): Loaded<T> => ({ data, error: null, refresh: () => {}, set: () => {} });
+
+const site: SiteDocument = {
+  churchName: 'Iglesia Casa del Padre',
+  offlineMessage: '¡Le esperamos!',
+  accentColor: '#1d3557',
+  logoUrl: null,
+  schedule: [
+    { day: 0, time: '11:00', title: 'Culto dominical' },
+    { day: 3, time: '20:00', title: 'Reunión de oración' },
+  ],
+};
+
+test('the sign-in form asks for the password in Spanish and says when a session ended', () => {
+  const text = textOf(renderIn('es', <LoginForm expired onSignedIn={() => {}} />));
+  assert.match(text, /Contraseña/);
+  assert.match(text, /Entrar/);
+  assert.match(text, /Su sesión terminó/);
+});
+
+test('the OBS card shows the server, hides the key and recommends 2 s keyframes at 2500–4500 kbps', () => {
+  const html = renderIn('es', <ObsCard client={client} obsServer="rtmp://iglesia.cl:1935/live" />);
+  const text = textOf(html);
+  assert.match(html, /value="rtmp:\/\/iglesia\.cl:1935\/live"/);
+  assert.match(text, /Copiar/);
+  assert.match(text, /Intervalo de fotogramas clave 2 s/);
+  assert.match(text, /2500–4500 kbps/);
+  assert.match(text, /1280×720 o 1920×1080/);
+  assert.match(text, /Cambiar la clave/);
+});
+
+test('the schedule editor lists each service with its day in Spanish, a time field and a title', () => {
+  const html = renderIn('es', <ScheduleEditor client={client} site={loaded(site)} />);
+  assert.match(html, /<option value="0" selected="">domingo<\/option>/);
+  assert.match(html, /<option value="3" selected="">miércoles<\/option>/);
+  assert.match(html, /type="time"[^>]*value="20:00"|value="20:00"[^>]*type="time"/);
+  assert.match(html, /value="Reunión de oración"/);
+  assert.match(textOf(html), /Agregar transmisión/);
+  assert.equal((html.match(/Quitar la transmisión/g) ?? []).length, 2);
+});
+
+test('the branding form is filled with the saved settings and previews the colour', () => {
+  const html = renderIn('es', <BrandingForm client={client} site={loaded(site)} />);
+  assert.match(html, /value="Iglesia Casa del Padre"/);
+  assert.match(html, /type="color"[^>]*value="#1d3557"|value="#1d3557"[^>]*type="color"/);
+  assert.match(html, /background:#1d3557;color:#ffffff/);
+  assert.match(textOf(html), /Quedan 286 caracteres/);
+});
+
+test('the viewers card shows the count, the peak and recent broadcasts with their chat exports', () => {
+  const sessions: StreamSession[] = [
+    { id: 4, startedAt: '2026-11-29T14:01:00Z', liveAt: '2026-11-29T14:02:00Z', endedAt: '2026-11-29T15:27:00Z', peakViewers: 45 },
+  ];
+  const html = renderIn('es', <ViewersCard viewers={12} peak={15} live sessions={loaded(sessions)} now={Date.parse('2026-11-29T16:00:00Z')} />);
+  const text = textOf(html);
+  assert.match(text, /Conectados ahora 12/);
+  assert.match(text, /Máximo en esta transmisión 15/);
+  assert.match(text, /dom.*29.*nov.*11:02/);
+  assert.match(text, /1 h 25 min · máximo 45 personas/);
+  assert.match(html, /href="\/api\/v1\/admin\/chat\/export\?format=csv&amp;session=4" download=""/);
+});
+
+test('the embed card offers the iframe code for this site', () => {
+  const html = renderIn('es', <EmbedCard origin="https://envivo.iglesia.cl" />);
+  assert.match(html, /&lt;iframe src=&quot;https:\/\/envivo\.iglesia\.cl\/embed&quot; width=&quot;560&quot; height=&quot;315&quot; allow=&quot;autoplay; fullscreen; picture-in-picture&quot; allowfullscreen style=&quot;border:0&quot;&gt;&lt;\/iframe&gt;/);
+});
