@@ -72,6 +72,9 @@ export interface WorkerReport {
   overflow: number;
   /** deliveries[w][seq]: how many of this worker's sockets received message seq of worker w. */
   deliveries: number[][];
+  /** firstUs[w][seq] / lastUs[w][seq]: smallest / largest latency of that message here (µs, 0 = none). */
+  firstUs: number[][];
+  lastUs: number[][];
   sent: number;
   acked: number;
   /** 1 per acknowledged message of this worker, by sequence number. */
@@ -110,6 +113,9 @@ function newPhase(phase: number, workers: number, maxSeq: number, capacity: numb
     recorded: 0,
     overflow: 0,
     deliveries: Array.from({ length: workers }, () => new Uint32Array(maxSeq)),
+    /** Per message: the smallest and largest latency (µs) seen on this worker's sockets; 0 = none yet. */
+    firstUs: Array.from({ length: workers }, () => new Uint32Array(maxSeq)),
+    lastUs: Array.from({ length: workers }, () => new Uint32Array(maxSeq)),
     ackedSeq: new Uint8Array(maxSeq),
     unexpected: 0,
     stale: 0,
@@ -141,8 +147,12 @@ function onChat(s: string, at: bigint): void {
     return;
   }
   row[seq]! += 1;
-  const us = Number((at - BigInt(parts[3]!)) / 1000n);
-  if (ph.recorded < ph.latencies.length) ph.latencies[ph.recorded++] = Math.max(1, us);
+  const us = Math.max(1, Number((at - BigInt(parts[3]!)) / 1000n));
+  const first = ph.firstUs[w]!;
+  const last = ph.lastUs[w]!;
+  if (first[seq] === 0 || us < first[seq]!) first[seq] = us;
+  if (us > last[seq]!) last[seq] = us;
+  if (ph.recorded < ph.latencies.length) ph.latencies[ph.recorded++] = us;
   else ph.overflow += 1;
 }
 
@@ -279,6 +289,8 @@ function report(): WorkerReport {
     recorded: ph.recorded,
     overflow: ph.overflow,
     deliveries: ph.deliveries.map((row) => Array.from(row)),
+    firstUs: ph.firstUs.map((row) => Array.from(row)),
+    lastUs: ph.lastUs.map((row) => Array.from(row)),
     sent: ph.sent,
     acked: ph.acked,
     ackedSeq: Array.from(ph.ackedSeq),

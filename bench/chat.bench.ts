@@ -44,7 +44,7 @@
  * nginx are killed at the end, on error, and on Ctrl-C.
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
@@ -183,6 +183,10 @@ const rssMB = (pid: number) => {
   return kb === null ? null : round(kb / 1024, 1);
 };
 const cpuTicks = (pids: number[]) => pids.reduce((a, p) => a + (procStat(p)?.cpuTicks ?? 0), 0);
+/** The kernel's softirq threads: loopback TCP delivery that does not run in the sender's syscall lands here. */
+const ksoftirqdPids = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => procStat(p)?.comm.startsWith('ksoftirqd') ?? false);
+/** Machine-wide softirq ticks (the 7th field of the cpu line of /proc/stat). */
+const softirqTicks = () => Number(readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/)[7] ?? 0);
 
 /**
  * The machine is shared: waits (bounded by QUIET_MAX_S) until the other processes use less than
@@ -290,6 +294,9 @@ async function runPhase(spec: PhaseSpec, phase: number, ctx: { sockets: number; 
   const svc0 = procStat(pid)?.cpuTicks ?? 0;
   const gen0 = cpuTicks(workerPids);
   const self0 = procStat(process.pid)?.cpuTicks ?? 0;
+  const kPids = ksoftirqdPids();
+  const k0 = cpuTicks(kPids);
+  const si0 = softirqTicks();
   const sys0 = systemCpu();
   const w0 = nowNs();
   const rssSamples: number[] = [];
@@ -305,7 +312,9 @@ async function runPhase(spec: PhaseSpec, phase: number, ctx: { sockets: number; 
   const selfCores = ((procStat(process.pid)?.cpuTicks ?? 0) - self0) / tck / wallS;
   const sys1 = systemCpu();
   const machineBusy = (sys1.busy - sys0.busy) / tck / wallS;
-  const othersCores = machineBusy - svcCores - genCores - selfCores;
+  const ksoftirqdCores = (cpuTicks(kPids) - k0) / tck / wallS;
+  const softirqCores = (softirqTicks() - si0) / tck / wallS;
+  const othersCores = machineBusy - svcCores - genCores - selfCores - ksoftirqdCores;
   const rssEnd = rssSamples.at(-1) ?? null;
   const rssPeak = rssSamples.length ? Math.max(...rssSamples) : null;
 
@@ -341,6 +350,10 @@ async function runPhase(spec: PhaseSpec, phase: number, ctx: { sockets: number; 
   let accepted = 0;
   let fullyDelivered = 0;
   let partial = 0;
+  // Per fully delivered message: latency of its first delivery (the server's processing before the
+  // fan-out loop) and the spread from first to last socket (the fan-out loop + the receivers' queues).
+  const firstMs: number[] = [];
+  const spanMs: number[] = [];
   for (let w = 0; w < WORKERS; w++) {
     const sender = reports.find((r) => r.worker === w);
     const len = reports[0]!.deliveries[w]!.length;
@@ -348,14 +361,26 @@ async function runPhase(spec: PhaseSpec, phase: number, ctx: { sockets: number; 
       const n = reports.reduce((a, r) => a + (r.deliveries[w]?.[k] ?? 0), 0);
       received += n;
       if (n > 0 || sender?.ackedSeq[k] === 1) accepted += 1;
-      if (n >= open) fullyDelivered += 1;
-      else if (n > 0) partial += 1;
+      if (n >= open) {
+        fullyDelivered += 1;
+        const first = Math.min(...reports.map((r) => r.firstUs[w]?.[k] || Number.POSITIVE_INFINITY));
+        const last = Math.max(...reports.map((r) => r.lastUs[w]?.[k] ?? 0));
+        firstMs.push(first / 1000);
+        spanMs.push((last - first) / 1000);
+      } else if (n > 0) partial += 1;
     }
   }
-  const expected = accepted * open;
   const sendErrors: Record<string, number> = {};
   for (const r of reports) for (const [k, v] of Object.entries(r.sendErrors)) sendErrors[k] = (sendErrors[k] ?? 0) + v;
-  const answered = acked + Object.values(sendErrors).reduce((a, b) => a + b, 0);
+  const rejected = Object.values(sendErrors).reduce((a, b) => a + b, 0);
+  const answered = acked + rejected;
+  // Every message sent and not rejected is owed to every socket, whether or not the server got to it.
+  const expected = (sent - rejected) * open;
+  const q = (xs: number[], p: number) => {
+    if (xs.length === 0) return null;
+    const sorted = [...xs].sort((a, b) => a - b);
+    return round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!, 2);
+  };
   const lat = pct(hist);
   const probeLat = pct(probe.hist);
   const offeredPerS = spec.rate * open;
@@ -363,13 +388,17 @@ async function runPhase(spec: PhaseSpec, phase: number, ctx: { sockets: number; 
   log(
     `${ctx.sockets} sockets, ${spec.name}: p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms; ${received}/${expected} deliveries` +
       ` (${Math.round(achievedPerS)}/s of ${offeredPerS}/s offered during the window); service ${round(svcCores, 2)} cores, RSS ${rssPeak} MB;` +
-      ` load gen ${round(genCores, 2)} cores; machine ${round(machineBusy, 2)} busy (others ${round(othersCores, 2)})`,
+      ` load gen ${round(genCores, 2)} cores; ksoftirqd ${round(ksoftirqdCores, 2)}; machine ${round(machineBusy, 2)} busy (others ${round(othersCores, 2)})`,
   );
   return {
     phase: spec.name,
     window: { seconds: round(wallS, 2), targetRatePerSecond: spec.rate, senders: SENDERS_PER_WORKER * WORKERS },
     messages: {
-      sent, acked, accepted, unanswered: sent - answered, sendErrors,
+      sent, acked, rejected, sendErrors,
+      /** Acked or seen by any socket by the end of the drain. */
+      acceptedWithinDrain: accepted,
+      /** Neither acked nor rejected by the end of the drain: still queued at the server. */
+      unanswered: sent - answered,
       lateSends: reports.reduce((a, r) => a + r.lateSends, 0),
       maxSendLagMs: Math.max(...reports.map((r) => r.maxSendLagMs)),
     },
@@ -391,6 +420,11 @@ async function runPhase(spec: PhaseSpec, phase: number, ctx: { sockets: number; 
       achievedPerSecondDuringWindow: Math.round(achievedPerS),
     },
     latencyMs: lat,
+    perMessage: {
+      fullyDelivered: firstMs.length,
+      firstDeliveryMs: { p50: q(firstMs, 50), p99: q(firstMs, 99), max: q(firstMs, 100) },
+      fanOutSpanMs: { p50: q(spanMs, 50), p99: q(spanMs, 99), max: q(spanMs, 100) },
+    },
     probeThroughNginx: { ...probeLat, expected: accepted, received: probe.received },
     service: {
       rssMB: { windowPeak: rssPeak, windowEnd: rssEnd },
@@ -407,8 +441,12 @@ async function runPhase(spec: PhaseSpec, phase: number, ctx: { sockets: number; 
     },
     machine: {
       busyCores: round(machineBusy, 2),
-      /** Everything else on this shared machine during the window (busy − service − load workers − this process). */
+      /** Everything else on this shared machine during the window (busy − service − load workers − this process − ksoftirqd). */
       otherProcessesCores: round(othersCores, 2),
+      /** Kernel softirq threads (loopback delivery deferred out of the syscalls; ours and others'). */
+      ksoftirqdCores: round(ksoftirqdCores, 3),
+      /** /proc/stat softirq time, all contexts (0 when the kernel charges it to the interrupted task). */
+      softirqCores: round(softirqCores, 3),
       benchProcessCores: round(selfCores, 3),
       beforeWindow: quiet,
       loadAverage: os.loadavg().map((x) => round(x, 2)),

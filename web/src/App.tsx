@@ -7,7 +7,7 @@ import { EmbedApp } from './viewer/EmbedApp';
 import { ViewerApp } from './viewer/ViewerApp';
 
 // The dashboard is its own chunk (with its own styles): viewers never download it.
-const AdminApp = lazy(() => import('./admin/entry').then((m) => ({ default: m.AdminApp })));
+const AdminApp = lazy(() => import('./admin/admin-chunk').then((m) => ({ default: m.AdminApp })));
 
 /** The three pages nginx serves from the same index.html. */
 export function pageFor(pathname: string): ComponentType {

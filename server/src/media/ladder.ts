@@ -65,8 +65,9 @@ export function transcoderArgs(o: TranscoderArgsInput): string[] {
     '-hide_banner', '-nostdin', '-loglevel', 'warning', '-nostats',
     '-progress', 'pipe:1', '-stats_period', '1',
     '-rw_timeout', '15000000',
-    // nginx sends the codec headers first: a short probe starts the ladder about two seconds sooner.
-    '-analyzeduration', '1000000', '-probesize', '1000000',
+    // nginx starts players at a keyframe with the codec headers first (wait_key, wait_video): a short probe
+    // finds both streams and starts the ladder about two seconds sooner than ffmpeg's default.
+    '-analyzeduration', '1500000', '-probesize', '2000000',
     '-i', o.input,
   ];
   if (video.length > 0) {

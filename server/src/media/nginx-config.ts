@@ -104,6 +104,10 @@ rtmp {
             record off;
             meta copy;
             drop_idle_publisher 10s;
+            # Players (the ladder, the relay to hls) start at a keyframe, video before audio: the ladder's
+            # short probe then always finds the picture, whatever keyframe interval OBS uses.
+            wait_key on;
+            wait_video on;
             allow play 127.0.0.1;
             deny play all;
             on_publish ${callback('on')};

@@ -95,7 +95,7 @@ export function HealthChart({ samples, now }: { samples: readonly HealthSample[]
           </g>
         </svg>
       )}
-      <figcaption className="field-hint">{summary(visible, t)}</figcaption>
+      {visible.length > 0 && <figcaption className="field-hint">{summary(visible, t)}</figcaption>}
     </figure>
   );
 }

@@ -47,8 +47,8 @@ test('the line breaks where a value is missing or samples stop for a while', () 
 
 test('only the last ten minutes are drawn, oldest first', () => {
   const now = T0 + WINDOW_MS;
-  const samples: HealthSample[] = [{ at: at(700) }, { at: at(-5) }, { at: at(300) }, { at: 'not a date' }];
-  assert.deepEqual(inWindow(samples, now).map((s) => s.at), [at(300), at(700)].sort());
+  const samples: HealthSample[] = [{ at: at(595) }, { at: at(-5) }, { at: at(300) }, { at: at(700) }, { at: 'not a date' }];
+  assert.deepEqual(inWindow(samples, now).map((s) => s.at), [at(300), at(595)], 'older than ten minutes or in the future: left out');
 });
 
 test('the summary reads lowest, highest and latest', () => {
