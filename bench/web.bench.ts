@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (Code passed to page.evaluate runs in the browser: it is typed against the DOM.)
 /**
  * Web benchmark: how soon a viewer's phone shows the first picture, in a real Chromium (playwright-core,
  * /usr/bin/chromium, headless) against the real built service (nginx, the ffmpeg ladder) and a synthetic OBS
@@ -27,13 +29,13 @@
  * height of the first frame). Medians over runs are reported. Loopback only; every wait is bounded; the
  * browser, the publisher, the service and its nginx/ffmpeg are stopped at the end, even on error.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { installRecorder, launchBrowser, newViewer, readRecord, type PageRecord, type Viewer } from '../test/e2e/browser.js';
+import { installRecorder, launchBrowser, newViewer, readRecord, snapshotWebDist, type PageRecord, type Viewer } from '../test/e2e/browser.js';
 import { ensureBuilt } from './lib/build.js';
 import { ChildSet } from './lib/children.js';
 import { startPublisher } from './lib/publisher.js';
@@ -189,7 +191,7 @@ async function openViewer(browser: Browser): Promise<Viewer> {
   return v;
 }
 
-const problemsOf = (v: Viewer) => v.problems.map((p) => `${p.kind}: ${p.text}`.slice(0, 300));
+const problemsOf = (v: Viewer) => v.problems.map((p) => `${p.kind}: ${p.text}${p.url ? ` (${new URL(p.url).pathname})` : ''}`.slice(0, 300));
 
 /** (b)/(c): a fresh page loaded while live, throttled or not; time to first frame from navigation start. */
 async function loadWhileLive(browser: Browser, svc: Service, renditions: { id: string; height?: number }[], throttle: boolean): Promise<PageRun> {
@@ -220,11 +222,35 @@ async function loadWhileLive(browser: Browser, svc: Service, renditions: { id: s
   return run;
 }
 
+/**
+ * The folder the service runs in: a link to the built service (dist/) and a private copy of web/dist, which
+ * the service serves as `web/dist` relative to its working directory. Every run then measures the same page,
+ * even if web/dist is rebuilt while the bench runs (vite empties the folder first).
+ */
+function serviceRoot(): { root: string; assets: Record<string, number>; remove(): void } {
+  const web = snapshotWebDist();
+  const root = mkdtempSync(path.join(os.tmpdir(), 'cdp-webbench-root-'));
+  symlinkSync(path.join(ROOT, 'dist'), path.join(root, 'dist'));
+  mkdirSync(path.join(root, 'web'));
+  symlinkSync(web.dir, path.join(root, 'web', 'dist'));
+  const assets = Object.fromEntries(readdirSync(path.join(web.dir, 'assets')).map((f) => [f, statSync(path.join(web.dir, 'assets', f)).size]));
+  return {
+    root,
+    assets,
+    remove() {
+      rmSync(root, { recursive: true, force: true });
+      web.remove();
+    },
+  };
+}
+
+let SERVICE_ROOT = ROOT;
+
 async function oneRun(browser: Browser, index: number): Promise<RunResult> {
   const r: RunResult = { index, loadAverage: os.loadavg().map((x) => round(x, 2)!), publishToLiveSec: null, serverSince: null, serverToPageSec: null, a: null, b: null, c: null };
   let svc: Service | null = null;
   try {
-    svc = await startService({ root: ROOT, children, redact });
+    svc = await startService({ root: SERVICE_ROOT, children, redact });
     secrets.add(svc.key);
 
     // (a) open while offline, then go live.
@@ -296,6 +322,8 @@ async function main() {
   const build = await ensureBuilt(ROOT);
   const web = ensureWebBuilt();
   const machine = machineInfo();
+  const served = serviceRoot();
+  SERVICE_ROOT = served.root;
   const browser = await launchBrowser();
   const runs: RunResult[] = [];
   try {
@@ -323,13 +351,17 @@ async function main() {
     const notes: string[] = [];
     const throttleKbps = runs.map((r) => r.b?.largestDownload?.kbps).filter((x): x is number => typeof x === 'number');
     if (throttleKbps.some((k) => k > 1200)) notes.push(`throttle check: a throttled download ran at ${Math.max(...throttleKbps)} kbit/s (> 1 Mbps): emulation may not have applied to every request`);
+    const busiest = Math.max(...runs.map((r) => r.loadAverage[0] ?? 0));
+    if (busiest > machine.nproc) notes.push(`shared machine under load: 1-min load average up to ${busiest} on ${machine.nproc} cores during the runs (other work running); CPU-bound steps (script parsing, decoding) are slower than on an idle machine`);
+    const master404 = runs.filter((r) => [r.a, r.b, r.c].some((p) => p?.problems.some((x) => /404/.test(x) && /m3u8/.test(x)))).length;
+    if (master404 > 0) notes.push(`${master404} run(s) saw a 404 for a playlist (the live push precedes the master playlist on disk; hls.js retries after 1 s)`);
     if (runs.some((r) => r.error || r.a?.error || r.b?.error || r.c?.error)) notes.push('some runs had errors: see runs[].error');
     if (runs.some((r) => [r.a, r.b, r.c].some((p) => p && p.problems.length > 0))) notes.push('some pages logged console errors: see runs[].{a,b,c}.problems');
     const result = {
       bench: 'web',
       date: new Date().toISOString(),
       build,
-      web,
+      web: { build: web, assets: served.assets },
       machine: { ...machine, chromium, loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)) },
       method: {
         page: 'viewport 390×844, deviceScaleFactor 1, locale es-CL, timezone America/Santiago, headless Chromium, autoplay muted',
@@ -359,6 +391,7 @@ async function main() {
   } finally {
     await browser.close().catch(() => {});
     await children.stopAll(2000);
+    served.remove();
   }
 }
 

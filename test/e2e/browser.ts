@@ -1,9 +1,12 @@
+/// <reference lib="dom" />
+// (Code passed to page.evaluate runs in the browser: it is typed against the DOM.)
 /**
  * End-to-end browser helper: a headless Chromium (playwright-core, the system's /usr/bin/chromium) with
  * phone-sized viewers in es-CL / America/Santiago, each recording its console errors and page errors, and
  * small probes of the page's <video> and stream stage.
  */
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { ROOT, waitFor } from '../helpers/platform.js';
@@ -13,6 +16,24 @@ export const PHONE = { width: 390, height: 844 } as const;
 export const SCREENSHOT_DIR = path.join(ROOT, 'docs', 'screenshots');
 /** Screenshots are only (re)written on request, so a CI run never rewrites the ones in the docs. */
 export const SCREENSHOTS = process.env.SCREENSHOTS === '1';
+
+/**
+ * A private copy of the built web app (web/dist) for one test file's service (WEB_ROOT): the page under test
+ * cannot change mid-run when web/dist is rebuilt meanwhile (vite empties the folder first).
+ */
+export function snapshotWebDist(): { dir: string; remove(): void } {
+  const src = path.join(ROOT, 'web', 'dist');
+  if (!existsSync(path.join(src, 'index.html'))) throw new Error('web/dist/index.html is missing: run `npm run build:web` first');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cdp-e2e-web-'));
+  cpSync(src, dir, { recursive: true });
+  const index = existsSync(path.join(dir, 'index.html')) ? readFileSync(path.join(dir, 'index.html'), 'utf8') : '';
+  const missing = [...index.matchAll(/"\/(assets\/[^"]+)"/g)].map((m) => m[1]!).filter((a) => !existsSync(path.join(dir, a)));
+  if (!index || missing.length > 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`web/dist changed while it was being copied (missing: ${missing.join(', ') || 'index.html'}); run again`);
+  }
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { cleanupService, publish, startService, sleep, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
 import { adminCall, adminLogin, connect, type TestSocket } from '../helpers/ws-client.js';
-import { describeProblems, launchBrowser, newViewer, screenshot, waitForPlaying, waitForStage, type Viewer } from './browser.js';
+import { describeProblems, launchBrowser, snapshotWebDist, newViewer, screenshot, waitForPlaying, waitForStage, type Viewer } from './browser.js';
 
 const PASSWORD = 'clave-de-prueba-e2e-chat';
 
@@ -54,6 +54,7 @@ async function typeAndSend(page: Page, text: string, how: 'enter' | 'click') {
 describe('viewer chat in the browser: two viewers, moderation, hostile text (Chromium, phone)', { timeout: 170_000 }, () => {
   let svc: ServiceHandle | undefined;
   let browser: Browser | undefined;
+  let web: ReturnType<typeof snapshotWebDist> | undefined;
   let publisher: Publisher | undefined;
   let observer: TestSocket | undefined;
   let ana: Viewer;
@@ -73,9 +74,12 @@ describe('viewer chat in the browser: two viewers, moderation, hostile text (Chr
   };
 
   before(async () => {
-    svc = await startService({ ADMIN_PASSWORD: PASSWORD });
+    web = snapshotWebDist();
+    svc = await startService({ ADMIN_PASSWORD: PASSWORD, WEB_ROOT: web.dir });
     // People chat while the service is on: the stream is live (the screenshot shows it) during these tests.
     publisher = publish(`rtmp://127.0.0.1:${svc.rtmpPort}/live/${svc.key}`);
+    // The pages open once it is live: the offline → live transition is viewer.test.ts's subject.
+    await waitFor('the stream to be live', async () => (await svc!.status()).state === 'live', 90_000, 250);
     observer = await connect(`ws://127.0.0.1:${svc.httpPort}/ws`);
     admin = await adminLogin(svc.base, PASSWORD);
     browser = await launchBrowser();
@@ -89,6 +93,7 @@ describe('viewer chat in the browser: two viewers, moderation, hostile text (Chr
     await publisher?.stop().catch(() => {});
     await browser?.close().catch(() => {});
     await cleanupService(svc);
+    web?.remove();
   });
 
   test('a message typed by one viewer appears at the other; the sender’s own message is marked', async () => {
@@ -142,7 +147,7 @@ describe('viewer chat in the browser: two viewers, moderation, hostile text (Chr
   test('the live page with the chat on a phone (screenshot with SCREENSHOTS=1)', async () => {
     await typeAndSend(ana.page, 'Gracias pastor por la palabra de hoy', 'enter');
     await waitForText(beto.page, 'Gracias pastor por la palabra de hoy');
-    await waitForStage(beto.page, 'live', 60_000);
+    await waitForStage(beto.page, 'live', 10_000);
     await waitForPlaying(beto.page, 30_000, 1);
     // On a phone the chat sits below the player.
     const video = await beto.page.locator('video').boundingBox();

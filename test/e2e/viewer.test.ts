@@ -7,13 +7,17 @@
  * SCREENSHOTS=1 also writes docs/screenshots/viewer-{offline,starting,live,reconnecting}.png.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { WebSocket } from 'ws';
 import { cleanupService, publish, sleep, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
 import {
   describeProblems,
   installRecorder,
   launchBrowser,
+  snapshotWebDist,
   newViewer,
   probeVideo,
   readRecord,
@@ -21,8 +25,16 @@ import {
   stageState,
   waitForPlaying,
   waitForStage,
+  type PageProblem,
   type Viewer,
 } from './browser.js';
+
+/**
+ * The page's request for the master playlist answered 404. That happens when the server announces "live"
+ * before it has written the master playlist (see the test 'the live event is sent only once…', which owns
+ * this symptom); the player recovers by itself, so the other tests do not fail a second time for it.
+ */
+const masterNotFound = (p: PageProblem) => p.kind === 'console' && /status of 404/.test(p.text) && /\/video\/[^/]+\.m3u8$/.test(p.url ?? '');
 
 /** The next service the offline card should announce, computed here independently of the web app's code. */
 function expectedNextService(schedule: { day: number; time: string; title: string }[], now = new Date()): { title: string; time: string } | null {
@@ -48,9 +60,13 @@ function expectedNextService(schedule: { day: number; time: string; title: strin
 describe('viewer page: offline → live, quality, reconnecting (Chromium, phone)', { timeout: 170_000 }, () => {
   let svc: ServiceHandle | undefined;
   let browser: Browser | undefined;
+  let web: ReturnType<typeof snapshotWebDist> | undefined;
   let viewer: Viewer;
   let publisher: Publisher | undefined;
   const publishers: Publisher[] = [];
+  /** What a plain websocket client saw at the first `live` push: the master playlist's HTTP status right then. */
+  let atLive: { masterStatus: number; onDisk: boolean; sourceHeight: unknown } | undefined;
+  let probeSocket: WebSocket | undefined;
   const startPublisher = () => {
     const p = publish(`rtmp://127.0.0.1:${svc!.rtmpPort}/live/${svc!.key}`);
     publishers.push(p);
@@ -58,26 +74,34 @@ describe('viewer page: offline → live, quality, reconnecting (Chromium, phone)
   };
 
   before(async () => {
-    svc = await startService({ ADMIN_PASSWORD: 'clave-de-prueba-e2e' });
+    web = snapshotWebDist();
+    svc = await startService({ ADMIN_PASSWORD: 'clave-de-prueba-e2e', WEB_ROOT: web.dir });
     browser = await launchBrowser();
     viewer = await newViewer(browser);
     await installRecorder(viewer.context);
   });
 
-  /** Nothing is ignored: the page, its icons and the stream load without a single console error. */
-  const assertNoPageErrors = () => {
-    const problems = viewer.unexpectedProblems();
+  /**
+   * No console error and no uncaught exception since `mark` (each test checks its own part of the page's
+   * life). Only in the first test, the master-playlist 404 at the live transition is left to the test that
+   * owns it.
+   */
+  const assertNoPageErrors = (mark: number, exceptMasterAtLive = false) => {
+    const problems = viewer.problems.slice(mark).filter((p) => !(exceptMasterAtLive && masterNotFound(p)));
     assert.equal(problems.length, 0, `console errors or page errors:\n${describeProblems(problems)}`);
   };
 
   after(async () => {
+    probeSocket?.close();
     for (const p of publishers) await p.stop().catch(() => {});
     await browser?.close().catch(() => {});
     await cleanupService(svc);
+    web?.remove();
   });
 
   test('opened while offline it shows the church and the next service, then plays when the publisher goes live — without a reload', async () => {
     const { page } = viewer;
+    const mark = viewer.problems.length;
     await page.goto(`${svc!.base}/`);
     await waitForStage(page, 'offline', 10_000);
     const card = page.locator('.stage[data-state="offline"] .offline-card');
@@ -92,6 +116,21 @@ describe('viewer page: offline → live, quality, reconnecting (Chromium, phone)
     const offlineHls = await page.evaluate(() => performance.getEntriesByType('resource').some((e) => /hls/.test(e.name)));
     assert.equal(offlineHls, false, 'the offline page does not download hls.js');
     await screenshot(page, 'viewer-offline');
+
+    // Beside the page, a plain websocket client fetches the master playlist the moment "live" is pushed.
+    probeSocket = new WebSocket(`ws://127.0.0.1:${svc!.httpPort}/ws`);
+    probeSocket.on('message', (data) => {
+      const m = JSON.parse(String(data)) as { type: string; state?: string; master?: string; renditions?: { id: string; height?: number }[] };
+      if (m.type !== 'status' || m.state !== 'live' || atLive) return;
+      const sourceHeight = m.renditions?.find((r) => r.id === 'source')?.height;
+      // On disk at that instant (the service writes it to DATA_DIR/media/master/video/NAME.m3u8), and over HTTP.
+      const onDisk = existsSync(path.join(svc!.dataDir, 'media', 'master', m.master ?? ''));
+      void fetch(`${svc!.base}${m.master}`).then((r) => {
+        atLive ??= { masterStatus: r.status, onDisk, sourceHeight };
+        probeSocket?.close(); // (so the screenshots count only the page among the viewers)
+      });
+    });
+    await new Promise((resolve, reject) => probeSocket!.once('open', resolve).once('error', reject));
 
     publisher = startPublisher();
     await waitForStage(page, 'starting', 20_000);
@@ -111,11 +150,12 @@ describe('viewer page: offline → live, quality, reconnecting (Chromium, phone)
     assert.equal(navigations, 1);
     assert.equal(await page.evaluate(() => (window as unknown as { __cdpRecord: { loadedAtWall: number } }).__cdpRecord.loadedAtWall), rec.loadedAtWall, 'same document: no reload');
     await screenshot(page, 'viewer-live');
-    assertNoPageErrors();
+    assertNoPageErrors(mark, true);
   });
 
   test('choosing Baja shows 360p and Media 480p', async () => {
     const { page } = viewer;
+    const mark = viewer.problems.length;
     await waitForStage(page, 'live', 5000);
     const select = page.getByLabel('Calidad');
     const values = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -141,7 +181,16 @@ describe('viewer page: offline → live, quality, reconnecting (Chromium, phone)
     await heightBecomes('mid', 480);
     assert.equal(await page.evaluate(() => localStorage.getItem('cdp.quality')), 'mid', 'the choice is remembered');
     await select.selectOption('auto');
-    assertNoPageErrors();
+    assertNoPageErrors(mark);
+  });
+
+  test('the live event is sent only once the master playlist it names is served (no 404 for the page)', async () => {
+    // README: '"Live" means playable'. Fails while the server pushes `live` before writing the master playlist.
+    const seen = await waitFor('the probe client to have fetched the master at the live push', () => atLive, 10_000);
+    assert.equal(seen.onDisk, true, 'the master playlist was not on disk yet when the live push arrived');
+    assert.equal(seen.masterStatus, 200, `GET master right after the live push answered ${seen.masterStatus}`);
+    const notFound = viewer.problems.filter(masterNotFound);
+    assert.equal(notFound.length, 0, `the page got 404 for the master playlist:\n${describeProblems(notFound)}`);
   });
 
   test('the quality menu of a page open since before the live event: Automática, then Alta (720p), Media, Baja, Solo audio', async () => {
@@ -154,6 +203,7 @@ describe('viewer page: offline → live, quality, reconnecting (Chromium, phone)
 
   test('a publisher that drops and returns within 5 s: reconnecting (not offline, no error), then live and playing again', async () => {
     const { page } = viewer;
+    const mark = viewer.problems.length;
     await waitForStage(page, 'live', 5000);
     await waitForPlaying(page, 20_000, 0.5);
     const before = (await readRecord(page)).states.length;
@@ -185,7 +235,7 @@ describe('viewer page: offline → live, quality, reconnecting (Chromium, phone)
     assert.deepEqual(after, ['reconnecting', 'live']);
     assert.equal(rec.videos.length, 1, 'the same <video> element throughout');
     assert.equal(await stageState(page), 'live');
-    assertNoPageErrors();
+    assertNoPageErrors(mark);
   });
 
 });

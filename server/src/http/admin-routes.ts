@@ -94,7 +94,7 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
 
   // Everything else under /api/v1/admin/ needs a session, and a CSRF token for changes.
   app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.url.startsWith('/api/v1/admin/') || req.url.startsWith('/api/v1/admin/login')) return;
+    if (!req.url.startsWith('/api/v1/admin/') || req.url.startsWith('/api/v1/admin/login') || req.url === '/api/v1/admin/session') return;
     const session = d.sessions.validate(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
     if (!session) return reply.code(401).send({ error: 'unauthorized', message: 'Inicie sesión / sign in' });
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers['x-csrf-token'] !== session.csrf) {
@@ -102,9 +102,10 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
     }
   });
 
+  // Open to everyone: tells the page whether its cookie is still a session (no 401 in the console).
   app.get('/api/v1/admin/session', async (req) => {
     const session = d.sessions.validate(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
-    return { csrfToken: session?.csrf };
+    return session ? { signedIn: true, csrfToken: session.csrf } : { signedIn: false };
   });
 
   app.post('/api/v1/admin/logout', async (req, reply) => {

@@ -23,11 +23,12 @@ export function AdminHeader({ state, viewers, loggingOut, onLogout }: Props) {
         <p className="adm-live">
           <span className={`adm-badge is-${state ?? 'loading'}`} role="status">{state === null ? '…' : state === 'live' ? t.liveBadge : a.stateBadge[state]}</span>
           {viewers !== null && (
-            <span className="adm-viewers" aria-label={t.viewers(viewers)} title={t.viewers(viewers)}>
+            <span className="adm-viewers" title={t.viewers(viewers)}>
               <svg className="icon" width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
                 <path fill="currentColor" d="M12 5C6.5 5 2.7 9.3 1.5 12c1.2 2.7 5 7 10.5 7s9.3-4.3 10.5-7C21.3 9.3 17.5 5 12 5Zm0 11.5a4.5 4.5 0 1 1 0-9 4.5 4.5 0 0 1 0 9Zm0-2.5a2 2 0 1 0 0-4 2 2 0 0 0 0 4Z" />
               </svg>
-              {formatNumber(viewers, t)}
+              <span aria-hidden="true">{formatNumber(viewers, t)}</span>
+              <span className="sr-only">{t.viewers(viewers)}</span>
             </span>
           )}
         </p>

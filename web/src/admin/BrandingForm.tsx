@@ -81,7 +81,7 @@ export function BrandingForm({ client, site }: { client: AdminClient; site: Load
           <div className="adm-color">
             <input {...field('accentColor')} type="color" value={/^#[0-9a-f]{6}$/i.test(draft.accentColor) ? draft.accentColor : '#1d3557'} onChange={(e) => set({ accentColor: e.currentTarget.value })} />
             <span className="adm-color-preview" style={{ background: draft.accentColor, color: textOn(/^#[0-9a-f]{6}$/i.test(draft.accentColor) ? draft.accentColor : '#1d3557') }}>
-              {draft.churchName.trim() || b.name} · {draft.accentColor}
+              {draft.accentColor}
             </span>
           </div>
           <p id={`${id}-accentColor-hint`} className="field-hint">{b.colorHint}</p>

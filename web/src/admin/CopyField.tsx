@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
-import { copyText } from './clipboard';
+import { copyText } from '../lib/clipboard';
 
 interface CopyFieldProps {
   label: string;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
 import { useLiveSocket } from '../viewer/useLiveSocket';
 import { AdminHeader } from './AdminHeader';
@@ -45,8 +45,12 @@ export function Dashboard({ csrfToken, onSessionEnded, onLoggedOut }: Props) {
 
   // A service starting or ending changes the list of recent services.
   const refreshSessions = sessions.refresh;
-  const sessionId = overview.data?.session?.id ?? null;
-  useEffect(() => refreshSessions(), [sessionId, refreshSessions]);
+  const sessionId = overview.data === null ? undefined : (overview.data.session?.id ?? null);
+  const seenSession = useRef(sessionId);
+  useEffect(() => {
+    if (seenSession.current !== undefined && seenSession.current !== sessionId) refreshSessions();
+    seenSession.current = sessionId;
+  }, [sessionId, refreshSessions]);
 
   const logout = async () => {
     setLoggingOut(true);

@@ -57,7 +57,7 @@ function InputFigures({ health, t }: { health: IngestHealth; t: Messages }) {
     [h.bitrate, health.inputKbps === undefined ? unknown : `${formatNumber(health.inputKbps, t)} kbps`],
     [h.resolution, health.width && health.height ? `${health.width}×${health.height}` : unknown],
     [h.fps, health.fps === undefined ? unknown : formatNumber(health.fps, t, health.fps % 1 === 0 ? 0 : 1)],
-    [h.keyframe, health.keyframeIntervalSec === undefined ? unknown : `${formatNumber(health.keyframeIntervalSec, t, 1)} s`],
+    [h.keyframe, health.keyframeIntervalSec === undefined ? unknown : h.keyframeEvery(formatNumber(health.keyframeIntervalSec, t, 1))],
     [h.codecs, [health.videoCodec, health.audioCodec].filter(Boolean).join(' / ') || unknown],
   ];
   return (

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { isModerator } from '../chat/ChatMessageItem';
 import { useI18n } from '../i18n/I18nProvider';
 import { formatTime } from './format';
@@ -33,9 +33,21 @@ export function ModeratedMessageItem({ message, pinned, open, busy, onToggle, on
   const panelId = useId();
   const moderator = isModerator(message.role);
   const at = new Date(message.at);
+  const itemRef = useRef<HTMLLIElement>(null);
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(open);
+
+  // When an action closes the panel, the button that had focus is gone: put focus back on this message
+  // (its "Acciones" button, or the message itself once it is deleted) instead of losing it to the page.
+  useEffect(() => {
+    if (wasOpen.current && !open && (document.activeElement === document.body || document.activeElement === null)) {
+      (toggleRef.current ?? itemRef.current)?.focus();
+    }
+    wasOpen.current = open;
+  }, [open, message.deleted]);
   const classes = ['adm-msg', message.deleted && 'is-deleted', pinned && 'is-pinned', moderator && 'is-moderator'].filter(Boolean).join(' ');
   return (
-    <li className={classes}>
+    <li className={classes} ref={itemRef} tabIndex={-1}>
       <div className="adm-msg-line">
         <p className="adm-msg-body">
           <span className="chat-meta">
@@ -52,7 +64,7 @@ export function ModeratedMessageItem({ message, pinned, open, busy, onToggle, on
           <bdi className="chat-text">{message.text}</bdi>
         </p>
         {!message.deleted && (
-          <button type="button" className="button button-quiet adm-small" aria-expanded={open} aria-controls={panelId} onClick={onToggle} aria-label={m.actionsFor(message.nick)}>
+          <button ref={toggleRef} type="button" className="button button-quiet adm-small" aria-expanded={open} aria-controls={panelId} onClick={onToggle} aria-label={m.actionsFor(message.nick)}>
             {m.actions}
           </button>
         )}
