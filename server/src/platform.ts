@@ -192,6 +192,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     ffmpeg: config.binaries.ffmpeg,
     ffprobe: config.binaries.ffprobe,
     viewers: () => viewerCount.count,
+    onRenditionsChange: () => gateway.broadcast({ type: 'status', ...pipeline.status() }),
   });
 
   // Sessions: a restart mid-stream continues the open one.

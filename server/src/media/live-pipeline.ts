@@ -25,7 +25,7 @@ export interface IngestHealth {
   transcoder: TranscoderHealth;
   renditions: { id: string; ready: boolean; publishing: boolean; segments: number; lastSegmentAgeSec?: number }[];
   /** Things the volunteer at OBS should change, as codes the admin page explains. */
-  advice: ('keyframe_too_long' | 'bitrate_unstable' | 'transcoder_slow')[];
+  advice: ('keyframe_too_long' | 'bitrate_too_high' | 'bitrate_unstable' | 'transcoder_slow')[];
 }
 
 /** One point of the admin's health chart. */
@@ -41,6 +41,8 @@ export interface HealthSample {
 
 /** Input bitrate varying more than this (coefficient of variation over a minute) is "unstable". */
 const UNSTABLE_CV = 0.3;
+/** Well above the recommended 2500–4500 kbps: viewers on mobile data cannot follow the source. */
+const TOO_HIGH_KBPS = 6000;
 
 export interface LivePipelineOptions {
   ladder: Ladder;
@@ -59,6 +61,8 @@ export interface LivePipelineOptions {
   intervalMs?: number;
   viewers?: () => number;
   now?: () => number;
+  /** The renditions listed in the master playlist changed while live (status must be re-sent). */
+  onRenditionsChange?: () => void;
 }
 
 /**
@@ -132,11 +136,15 @@ export class LivePipeline {
     // A source without sound (a camera with no microphone) has no audio-only rendition to wait for.
     const silent = obs.source?.video && !obs.source.audio && obs.publisherSince !== undefined && obs.at - obs.publisherSince > 3000;
     const ready = silent ? [...obs.ready, ...this.o.ladder.rungs.filter((r) => r.audioOnly).map((r) => r.id)] : obs.ready;
+    // The master playlist is written before "live" is announced: a player told "live" finds it.
+    const allReady = obs.publisher && this.o.ladder.all.every((r) => ready.includes(r.id));
+    const wasLive = stream.state.state === 'live';
+    const masterChanged = allReady || wasLive ? await this.updateMaster(obs) : false;
     stream.dispatch({ type: 'observed', at: obs.at, publisher: obs.publisher, publisherSince: obs.publisherSince, ready });
     stream.dispatch({ type: 'tick', at: obs.at });
+    if (masterChanged && wasLive && stream.state.state === 'live') this.o.onRenditionsChange?.();
     this.driveTranscoder(obs);
     this.sample(obs);
-    if (stream.state.state === 'live') await this.updateMaster(obs);
     void this.measureKeyframes(obs);
     return obs;
   }
@@ -194,6 +202,7 @@ export class LivePipeline {
     const speed = this.o.transcoder?.status().progress?.speed;
     const advice: IngestHealth['advice'] = [];
     if (keyframeTooLong) advice.push('keyframe_too_long');
+    if (obs?.publisher && recent.length >= 3 && mean > TOO_HIGH_KBPS) advice.push('bitrate_too_high');
     if (obs?.publisher && cv > UNSTABLE_CV) advice.push('bitrate_unstable');
     if (obs?.publisher && speed !== undefined && speed > 0 && speed < 0.9) advice.push('transcoder_slow');
     return {
@@ -266,7 +275,8 @@ export class LivePipeline {
     return masterEntries(this.o.ladder, this.listed);
   }
 
-  private async updateMaster(obs: Observation): Promise<void> {
+  /** Writes the master playlist if its content changed; true when it did. */
+  private async updateMaster(obs: Observation): Promise<boolean> {
     for (const r of obs.renditions) {
       if (r.ready && r.media && !this.listed.has(r.id)) this.listed.set(r.id, r.media);
       // The source may change resolution when OBS's settings change; follow it.
@@ -274,7 +284,7 @@ export class LivePipeline {
       if (r.ready && r.media && prev && (prev.width !== r.media.width || prev.height !== r.media.height)) this.listed.set(r.id, r.media);
     }
     const text = masterPlaylist(this.entries());
-    if (text === this.masterText) return;
+    if (text === this.masterText) return false;
     await mkdir(this.o.masterDir, { recursive: true });
     const file = path.join(this.o.masterDir, `${this.o.ladder.name}.m3u8`);
     const tmp = `${file}.tmp`;
@@ -282,6 +292,7 @@ export class LivePipeline {
     await rename(tmp, file);
     this.masterText = text;
     this.o.logger.info({ event: 'master_written', stream: this.o.ladder.name, renditions: [...this.listed.keys()] }, 'master playlist written');
+    return true;
   }
 
   private async clearMaster(): Promise<void> {

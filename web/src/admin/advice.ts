@@ -12,7 +12,7 @@ const KEYFRAME_TOLERANCE_SEC = 0.1;
 /** Below this speed the ladder falls behind real time and the lower qualities stall. */
 const SLOW_SPEED = 0.9;
 
-export type AdviceKind = 'nginx_down' | 'keyframe_too_long' | 'bitrate_unstable' | 'transcoder_slow';
+export type AdviceKind = 'nginx_down' | 'keyframe_too_long' | 'bitrate_too_high' | 'bitrate_unstable' | 'transcoder_slow';
 
 export interface Advice {
   kind: AdviceKind;
@@ -21,7 +21,9 @@ export interface Advice {
   keyframeIntervalSec?: number;
 }
 
-const ORDER: readonly AdviceKind[] = ['nginx_down', 'keyframe_too_long', 'bitrate_unstable', 'transcoder_slow'];
+const ORDER: readonly AdviceKind[] = ['nginx_down', 'keyframe_too_long', 'bitrate_too_high', 'bitrate_unstable', 'transcoder_slow'];
+/** Above the recommended 2500–4500 kbps with room to spare: viewers on mobile data can't follow. */
+export const BITRATE_TOO_HIGH_KBPS = 6000;
 
 export function adviceFor(health: IngestHealth, state: StreamState): Advice[] {
   const kinds = new Set<AdviceKind>(health.advice);
@@ -30,6 +32,7 @@ export function adviceFor(health: IngestHealth, state: StreamState): Advice[] {
   if (publishing) {
     const k = health.keyframeIntervalSec;
     if (health.keyframeTooLong || (k !== undefined && k > KEYFRAME_TARGET_SEC + KEYFRAME_TOLERANCE_SEC)) kinds.add('keyframe_too_long');
+    if (health.inputKbps !== undefined && health.inputKbps > BITRATE_TOO_HIGH_KBPS) kinds.add('bitrate_too_high');
     const speed = health.transcoder.progress?.speed;
     if (speed !== undefined && speed > 0 && speed < SLOW_SPEED) kinds.add('transcoder_slow');
   }

@@ -12,7 +12,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-const ADVICE: readonly AdviceCode[] = ['keyframe_too_long', 'bitrate_unstable', 'transcoder_slow'];
+const ADVICE: readonly AdviceCode[] = ['keyframe_too_long', 'bitrate_too_high', 'bitrate_unstable', 'transcoder_slow'];
 
 function parseRenditionHealth(v: unknown): RenditionHealth | null {
   if (!isObj(v) || typeof v.id !== 'string') return null;

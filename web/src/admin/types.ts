@@ -3,7 +3,7 @@ import type { ScheduleEntry } from '../lib/schedule';
 import type { StreamStatus } from '../lib/status';
 
 /** Codes the server raises for the volunteer at OBS; the page explains each in plain words. */
-export type AdviceCode = 'keyframe_too_long' | 'bitrate_unstable' | 'transcoder_slow';
+export type AdviceCode = 'keyframe_too_long' | 'bitrate_too_high' | 'bitrate_unstable' | 'transcoder_slow';
 
 export interface RenditionHealth {
   id: string;

@@ -147,6 +147,10 @@ export const en: Messages = {
         title: 'The signal arrives in fits and starts',
         body: "The church's internet connection is unstable: lower the bitrate in OBS (Settings → Output → Bitrate, e.g. 2500 kbps) and, if you can, connect the computer by cable instead of Wi-Fi.",
       },
+      bitrate_too_high: {
+        title: 'Bitrate too high',
+        body: "Many viewers on mobile data won't be able to watch the High quality, and the church's internet may saturate. In OBS: Settings → Output → Bitrate between 2500 and 4500 kbps.",
+      },
       transcoder_slow: {
         title: 'The server cannot keep up preparing the qualities',
         body: 'The server converts the video slower than it arrives, and the medium and low qualities fall behind. In OBS use 1280×720 at 30 fps, or free the server from other work.',

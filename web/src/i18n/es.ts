@@ -148,6 +148,10 @@ export const es = {
         title: 'La señal llega a tirones',
         body: 'La conexión a internet del templo es inestable: baje la tasa de bits en OBS (Ajustes → Salida → Tasa de bits, por ejemplo 2500 kbps) y, si puede, conecte el computador por cable en vez de Wi-Fi.',
       },
+      bitrate_too_high: {
+        title: 'Tasa de bits demasiado alta',
+        body: 'Muchos espectadores con datos móviles no podrán ver la calidad Alta y el internet del templo puede saturarse. En OBS: Ajustes → Salida → Tasa de bits entre 2500 y 4500 kbps.',
+      },
       transcoder_slow: {
         title: 'El servidor no alcanza a preparar las calidades',
         body: 'El servidor convierte el video más lento de lo que llega, y las calidades media y baja se atrasan. En OBS use 1280×720 a 30 fps, o libere el servidor de otros trabajos.',
