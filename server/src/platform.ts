@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ResolvedConfig } from './config/load.js';
@@ -90,6 +90,17 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const db: Db = openDatabase(config.dataDir);
   const sessions = new StreamSessions(db);
   const site = new SiteSettings(db, config.site);
+  // While the stream is on, the page preloads the player module alongside the app (faster first frame on
+  // slow phones); while offline it does not, so the offline page stays light.
+  const playerChunk = (() => {
+    try {
+      const f = readdirSync(path.join(config.webRoot, 'assets')).find((n) => /^hls\.light-[\w-]+\.js$/.test(n));
+      return f ? `/assets/${f}` : undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  let pageLive = false;
   const writePage = () => {
     const template = path.join(config.webRoot, 'index.html');
     const s = site.get();
@@ -99,7 +110,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
           description: `Transmisión en vivo de ${s.churchName}. Mire y converse desde su teléfono.`,
           url: `${config.publicUrl}/`,
           image: `${config.publicUrl}/og.png`,
-        })
+        }, pageLive && playerChunk ? [playerChunk] : [])
       : MISSING_WEB_PAGE;
     writeFileSync(path.join(p.pageRoot, 'index.html'), html);
   };
@@ -199,6 +210,10 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   let sessionId = sessions.open(ladder.name)?.id;
   stream.onChange((s, previous) => {
     const at = new Date(s.since);
+    if ((s.state !== 'offline') !== pageLive) {
+      pageLive = s.state !== 'offline';
+      writePage();
+    }
     if (s.state === 'starting' && sessionId === undefined) {
       sessionId = sessions.begin(ladder.name, at).id;
       viewerCount.resetPeak();

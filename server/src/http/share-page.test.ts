@@ -24,3 +24,9 @@ test('a church name with quotes or tags cannot break out of the attribute', () =
   assert.ok(!html.includes('<script>x</script>'));
   assert.match(html, /content="A &quot;B&quot; &lt;script&gt;x&lt;\/script&gt;"/);
 });
+
+test('while live the page preloads the player module; offline it does not', () => {
+  const tags = { title: 't', description: 'd', url: 'https://x/', image: 'https://x/og.png' };
+  assert.match(renderSharePage(template, tags, ['/assets/hls.light-ab12.js']), /<link rel="modulepreload" crossorigin href="\/assets\/hls.light-ab12.js" \/>\n\s*<\/head>/);
+  assert.doesNotMatch(renderSharePage(template, tags), /modulepreload/);
+});

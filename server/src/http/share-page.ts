@@ -15,14 +15,18 @@ function setMeta(html: string, attr: 'property' | 'name', key: string, value: st
   return re.test(html) ? html.replace(re, tag) : html.replace('</head>', `    ${tag}\n  </head>`);
 }
 
-/** The built index.html with the church's own share tags. Pure. */
-export function renderSharePage(template: string, t: ShareTags): string {
+/**
+ * The built index.html with the church's own share tags. Pure. `preload` lists modules the page will
+ * need at once (the player while the stream is on), fetched in parallel with the app itself.
+ */
+export function renderSharePage(template: string, t: ShareTags, preload: string[] = []): string {
   let html = template.replace(/<title>[^<]*<\/title>/, `<title>${escapeAttr(t.title)}</title>`);
   html = setMeta(html, 'property', 'og:title', t.title);
   html = setMeta(html, 'property', 'og:description', t.description);
   html = setMeta(html, 'name', 'description', t.description);
   html = setMeta(html, 'property', 'og:image', t.image);
   html = setMeta(html, 'property', 'og:url', t.url);
+  for (const href of preload) html = html.replace('</head>', `    <link rel="modulepreload" crossorigin href="${escapeAttr(href)}" />\n  </head>`);
   return html;
 }
 

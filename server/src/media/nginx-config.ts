@@ -149,6 +149,7 @@ ${MIME_TYPES}
     keepalive_timeout 65;
     client_max_body_size 1m;
     gzip on;
+    gzip_comp_level 5;
     gzip_types application/javascript text/css application/json application/vnd.apple.mpegurl image/svg+xml;
 
     log_format main '$remote_addr [$time_local] "$request_method $uri" $status $body_bytes_sent $request_time';
