@@ -66,7 +66,7 @@ const SIZES = (process.env.CHAT_BENCH_SIZES ?? '')
   .filter((n) => Number.isFinite(n) && n >= 2 && n <= 10_000);
 const sizes = SIZES.length > 0 ? SIZES.slice(0, 6) : DEFAULT_SIZES;
 const WINDOW_S = Math.min(120, Math.max(3, Number(process.env.CHAT_BENCH_WINDOW_S ?? 30) || 30));
-const SMOKE = SIZES.length > 0 || WINDOW_S !== 30;
+const SMOKE = SIZES.length > 0 || WINDOW_S !== 30 || (process.env.CHAT_BENCH_LIGHT_S !== undefined && process.env.CHAT_BENCH_LIGHT_S !== '10');
 const WORKERS = 2;
 const SENDERS_PER_WORKER = 12;
 const RATE_TOTAL = 20;
@@ -82,7 +82,6 @@ const SETTLE_S = 3;
 const DRAIN_S = 10;
 const QUIET_CORES = 0.5;
 const QUIET_MAX_S = Math.min(300, Math.max(0, Number(process.env.CHAT_BENCH_QUIET_MAX_S ?? 30) || 0));
-const GOAL = { sockets: 10_000, p99Ms: 100, rssMB: 600 };
 const CHAT_CONFIG = { chat: { ipRatePerSecond: 1000, ipBurst: 1000, maxSocketsPerIp: 10_000 } };
 
 /** Each worker of each size (and of each run) binds its own loopback address: no TIME_WAIT port clashes. */

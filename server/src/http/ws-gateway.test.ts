@@ -258,11 +258,17 @@ describe('websocket gateway', () => {
 
   test('one address may not hold more sockets than allowed; the extra one is told why and closed with 1008', async (t) => {
     const { connect, connectGreeted } = await start(t, { maxSocketsPerIp: 1 });
-    await connectGreeted();
+    const first = await connectGreeted();
     const extra = await connect();
     const err = await extra.next();
     assert.deepEqual([err.type, err.code], ['error', 'too_many_connections']);
     assert.equal((await withTimeout(extra.closed, 'extra closed')).code, 1008);
+    // A closed socket frees its place: the count follows closes too.
+    first.ws.close();
+    await withTimeout(first.closed, 'first closed');
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await connectGreeted();
+    assert.ok(again, 'a new socket is accepted once the first one is gone');
   });
 
   test('a handler type can be registered only once', () => {

@@ -66,6 +66,8 @@ export class WsGateway {
   private readonly closeHooks: ((client: WsClient) => void)[] = [];
   private readonly clients = new Map<string, { client: WsClient; socket: WebSocket; alive: boolean }>();
   private pinger: NodeJS.Timeout | null = null;
+  /** Open sockets per address: checked on every connect, so a counter rather than a scan. */
+  private readonly perIp = new Map<string, number>();
 
   constructor(private readonly o: GatewayOptions) {}
 
@@ -124,19 +126,20 @@ export class WsGateway {
 
   private accept(socket: WebSocket, req: FastifyRequest): void {
     const max = this.o.maxSocketsPerIp ?? 50;
-    let fromIp = 0;
-    for (const c of this.clients.values()) if (c.client.ip === req.ip) fromIp += 1;
+    const ip = req.ip;
+    const fromIp = this.perIp.get(ip) ?? 0;
     if (fromIp >= max) {
       socket.send(JSON.stringify(errorMessage('too_many_connections', 'Demasiadas conexiones desde su red / too many connections from your network')));
       socket.close(WS_CLOSE.policy, 'too many connections');
       return;
     }
     const id = randomUUID();
-    const identity = this.o.identify?.(req) ?? { sessionId: `conn-${id}`, ipHash: req.ip, role: 'viewer' as const };
+    this.perIp.set(ip, fromIp + 1);
+    const identity = this.o.identify?.(req) ?? { sessionId: `conn-${id}`, ipHash: ip, role: 'viewer' as const };
     const client: WsClient = {
       ...identity,
       id,
-      ip: req.ip,
+      ip,
       send: (message) => this.sendRaw(client, socket, JSON.stringify(message)),
       close: (code, reason) => socket.close(code, reason),
     };
@@ -146,6 +149,9 @@ export class WsGateway {
     socket.on('message', (data, isBinary) => void this.receive(client, socket, data, isBinary));
     socket.on('close', () => {
       this.clients.delete(id);
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.perIp.set(ip, left);
+      else this.perIp.delete(ip);
       for (const hook of this.closeHooks) hook(client);
     });
     socket.on('error', (err) => this.o.logger.debug({ event: 'ws_error', err: err.message }, 'websocket error'));
