@@ -6,6 +6,7 @@ import { errorText } from './error-text';
 import { brandingChange, draftFrom, MAX_NAME, MAX_OFFLINE, validateBranding, type BrandingDraft } from './site-form';
 import type { SiteDocument } from './types';
 import type { Loaded } from './useLoad';
+import { SaveBar } from './SaveBar';
 
 /** The church's name, logo, colour and offline message, as the viewer page shows them. */
 export function BrandingForm({ client, site }: { client: AdminClient; site: Loaded<SiteDocument> }) {
@@ -93,14 +94,7 @@ export function BrandingForm({ client, site }: { client: AdminClient; site: Load
           <p id={`${id}-offlineMessage-hint`} className="field-hint">{b.offlineHint(MAX_OFFLINE - [...draft.offlineMessage].length)}</p>
           <p id={`${id}-offlineMessage-error`} className="field-error">{problemText.offlineMessage}</p>
         </div>
-        <div className="adm-actions">
-          <button type="submit" className="button" disabled={busy || invalid}>
-            {busy ? t.admin.saving : t.admin.save}
-          </button>
-          <span className={feedback?.ok === false ? 'field-error' : 'adm-feedback'} role={feedback?.ok === false ? 'alert' : 'status'}>
-            {feedback?.text ?? ''}
-          </span>
-        </div>
+        <SaveBar busy={busy} disabled={invalid} feedback={feedback} />
       </form>
     </section>
   );

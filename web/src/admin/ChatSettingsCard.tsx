@@ -5,6 +5,7 @@ import { parseWordFilter, slowModeChoices, wordFilterProblem } from './chat-sett
 import { errorText } from './error-text';
 import type { ChatSettings } from './types';
 import { useLoad } from './useLoad';
+import { SaveBar } from './SaveBar';
 
 /** Slow mode, the word filter and whether viewers may post links. */
 export function ChatSettingsCard({ client }: { client: AdminClient }) {
@@ -79,14 +80,7 @@ export function ChatSettingsCard({ client }: { client: AdminClient }) {
             <input type="checkbox" checked={draft.links} onChange={(e) => setDraft({ ...draft, links: e.currentTarget.checked })} />
             <span>{c.links}</span>
           </label>
-          <div className="adm-actions">
-            <button type="submit" className="button" disabled={busy || problem !== null}>
-              {busy ? t.admin.saving : t.admin.save}
-            </button>
-            <span className={feedback?.ok === false ? 'field-error' : 'adm-feedback'} role={feedback?.ok === false ? 'alert' : 'status'}>
-              {feedback?.text ?? ''}
-            </span>
-          </div>
+          <SaveBar busy={busy} disabled={problem !== null} feedback={feedback} />
         </form>
       )}
     </section>
