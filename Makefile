@@ -4,15 +4,15 @@ SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := nginx libnginx-mod-rtmp ffmpeg
 
-.PHONY: start test deps system-deps build bench clean
+.PHONY: start test deps system-deps test-deps build bench clean
 
 ## Installs what is missing (apt packages, npm dependencies), builds, starts the platform.
 start: system-deps deps build
 	@node dist/server/src/cli.js banner
 	@exec node dist/server/src/main.js
 
-## Unit and integration tests (real nginx, ffmpeg and SQLite).
-test: system-deps deps build
+## Unit, integration and browser tests (real nginx, ffmpeg, SQLite, Redis and Chromium).
+test: system-deps test-deps deps build
 	@npm test
 
 system-deps:
@@ -29,6 +29,19 @@ system-deps:
 	  fi; \
 	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends$$missing || { \
 	    echo "No se pudieron instalar los paquetes / could not install:$$missing"; exit 1; }; \
+	fi
+
+# What only the tests need: Chromium (browser tests), redis-server (several instances), iproute2 (a second
+# host in a network namespace).
+test-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v ip >/dev/null || missing="$$missing iproute2"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Instalando para las pruebas / installing for the tests:$$missing"; \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends$$missing || { \
+	    echo "No se pudieron instalar / could not install:$$missing"; exit 1; }; \
 	fi
 
 deps: node_modules/.package-lock.json
