@@ -30,9 +30,12 @@ export function originArgs(o: OriginOptions): { rung: Rendition; args: string[] 
       threads: 0,
       sourceHasAudio: true,
     });
-    // Replace the rung's RTMP output (the last "-f flv URL") with the null muxer.
+    // Replace the rung's RTMP output (from the last "-f flv", muxer options included, to the URL) with the
+    // null muxer.
     const f = args.lastIndexOf('-f');
-    if (f < 0 || f + 3 !== args.length) throw new Error('unexpected transcoderArgs shape: the output is not "-f FORMAT URL" at the end');
+    if (f < 0 || args[f + 1] !== 'flv' || !args[args.length - 1]!.startsWith('rtmp://')) {
+      throw new Error('unexpected transcoderArgs shape: the output is not "-f flv [options] URL" at the end');
+    }
     return { rung, args: [...args.slice(0, f), '-f', 'null', '-'] };
   });
 }
