@@ -12,6 +12,8 @@ export async function createRedisBackend(url: string, prefix: string, logger: Lo
   const store = new RedisChatStore(redis, prefix);
   const bus = new RedisBus(redis, prefix, { onError: (err) => logger.warn({ event: 'redis_bus_error', err: (err as Error).message }, 'redis bus error') });
   const presence = new RedisPresence(redis, prefix);
+  // Serve only once this instance hears the other instances' events.
+  await bus.ready();
   logger.info({ event: 'chat_backend', backend: 'redis' }, 'chat shared through Redis');
   return {
     store,

@@ -213,6 +213,8 @@ describe('with a real redis-server', () => {
           const redis = new Redis(server!.url, { maxRetriesPerRequest: 1 });
           const adapter = create(redis, prefix);
           opened.push({ redis, adapter });
+          // A service instance starts serving only once it hears the channel (see createRedisBackend).
+          if (adapter instanceof RedisBus) await adapter.ready();
           return adapter;
         },
         cleanup: async () => {

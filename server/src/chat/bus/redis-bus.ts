@@ -66,6 +66,11 @@ export class RedisBus implements ChatBus {
     this.subscribed.catch(() => undefined);
   }
 
+  /** Resolves once this instance hears the channel: before that, other instances' events are missed. */
+  ready(): Promise<void> {
+    return this.subscribed;
+  }
+
   async publish(event: ChatEvent): Promise<void> {
     await this.subscribed;
     await this.redis.publish(this.channel, JSON.stringify(event));
