@@ -6,7 +6,7 @@ import { errorText } from './error-text';
 import { brandingChange, draftFrom, MAX_NAME, MAX_OFFLINE, validateBranding, type BrandingDraft } from './site-form';
 import type { SiteDocument } from './types';
 import type { Loaded } from './useLoad';
-import { SaveBar } from './SaveBar';
+import { SaveBar, useSave } from './SaveBar';
 
 /** The church's name, logo, colour and offline message, as the viewer page shows them. */
 export function BrandingForm({ client, site }: { client: AdminClient; site: Loaded<SiteDocument> }) {
@@ -14,8 +14,7 @@ export function BrandingForm({ client, site }: { client: AdminClient; site: Load
   const b = t.admin.branding;
   const id = useId();
   const [draft, setDraft] = useState<BrandingDraft | null>(() => (site.data ? draftFrom(site.data) : null));
-  const [busy, setBusy] = useState(false);
-  const [feedback, setFeedback] = useState<{ ok: boolean; text: string } | null>(null);
+  const { busy, feedback, save } = useSave();
 
   // Reset only when the branding itself changed on the server (saving the schedule returns the whole site).
   const saved = site.data ? JSON.stringify(draftFrom(site.data)) : null;
@@ -45,15 +44,7 @@ export function BrandingForm({ client, site }: { client: AdminClient; site: Load
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (invalid) return;
-    setBusy(true);
-    try {
-      site.set(await client.saveSite(brandingChange(draft)));
-      setFeedback({ ok: true, text: t.admin.saved });
-    } catch (err) {
-      setFeedback({ ok: false, text: errorText(err, t, lang) });
-    } finally {
-      setBusy(false);
-    }
+    await save(async () => site.set(await client.saveSite(brandingChange(draft))));
   };
 
   const field = (name: keyof BrandingDraft, hint = true) => ({

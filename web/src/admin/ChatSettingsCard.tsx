@@ -5,7 +5,7 @@ import { parseWordFilter, slowModeChoices, wordFilterProblem } from './chat-sett
 import { errorText } from './error-text';
 import type { ChatSettings } from './types';
 import { useLoad } from './useLoad';
-import { SaveBar } from './SaveBar';
+import { SaveBar, useSave } from './SaveBar';
 
 /** Slow mode, the word filter and whether viewers may post links. */
 export function ChatSettingsCard({ client }: { client: AdminClient }) {
@@ -14,8 +14,7 @@ export function ChatSettingsCard({ client }: { client: AdminClient }) {
   const id = useId();
   const loaded = useLoad(useCallback(() => client.chatSettings(), [client]));
   const [draft, setDraft] = useState<{ slow: number; words: string; links: boolean } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [feedback, setFeedback] = useState<{ ok: boolean; text: string } | null>(null);
+  const { busy, feedback, save } = useSave();
 
   useEffect(() => {
     if (loaded.data) setDraft(toDraft(loaded.data));
@@ -27,16 +26,7 @@ export function ChatSettingsCard({ client }: { client: AdminClient }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!draft || problem) return;
-    setBusy(true);
-    try {
-      const saved = await client.saveChatSettings({ slowModeSeconds: draft.slow, wordFilter: words, linksFromViewers: draft.links });
-      loaded.set(saved);
-      setFeedback({ ok: true, text: t.admin.saved });
-    } catch (err) {
-      setFeedback({ ok: false, text: errorText(err, t, lang) });
-    } finally {
-      setBusy(false);
-    }
+    await save(async () => loaded.set(await client.saveChatSettings({ slowModeSeconds: draft.slow, wordFilter: words, linksFromViewers: draft.links })));
   };
 
   return (

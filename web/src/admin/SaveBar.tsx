@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
+import { errorText } from './error-text';
 
 export interface Feedback {
   ok: boolean;
@@ -18,4 +20,27 @@ export function SaveBar({ busy, disabled = false, feedback }: { busy: boolean; d
       </span>
     </div>
   );
+}
+
+/**
+ * A form's save: busy while the request runs, then "Guardado" or the server's message in the page's
+ * language. `fail` reports a problem found before sending.
+ */
+export function useSave() {
+  const { t, lang } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [feedback, setFeedback] = useState<Feedback | null>(null);
+  const save = async (request: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await request();
+      setFeedback({ ok: true, text: t.admin.saved });
+    } catch (err) {
+      setFeedback({ ok: false, text: errorText(err, t, lang) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fail = (text: string) => setFeedback({ ok: false, text });
+  return { busy, feedback, save, fail };
 }

@@ -6,6 +6,7 @@ import { hasProblems, MAX_ROWS, MAX_TITLE, newRow, rowsFrom, toEntries, validate
 import type { ScheduleEntry } from '../lib/schedule';
 import type { SiteDocument } from './types';
 import type { Loaded } from './useLoad';
+import { useSave } from './SaveBar';
 
 /** The weekly services the offline page counts down to: add, change, remove, save. */
 export function ScheduleEditor({ client, site }: { client: AdminClient; site: Loaded<SiteDocument> }) {
@@ -15,8 +16,7 @@ export function ScheduleEditor({ client, site }: { client: AdminClient; site: Lo
   const formRef = useRef<HTMLFormElement>(null);
   const [rows, setRows] = useState<ScheduleRow[] | null>(() => (site.data ? rowsFrom(site.data.schedule) : null));
   const [showProblems, setShowProblems] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [feedback, setFeedback] = useState<{ ok: boolean; text: string } | null>(null);
+  const { busy, feedback, save, fail } = useSave();
 
   // Reset to what the server holds only when the schedule itself changed there (saving the branding
   // form also returns the whole site, and must not wipe rows being edited here).
@@ -33,20 +33,14 @@ export function ScheduleEditor({ client, site }: { client: AdminClient; site: Lo
     if (!rows) return;
     if (hasProblems(problems)) {
       setShowProblems(true);
-      setFeedback({ ok: false, text: s.fixProblems });
+      fail(s.fixProblems);
       requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
     }
-    setBusy(true);
-    try {
+    await save(async () => {
       site.set(await client.saveSite({ schedule: toEntries(rows) }));
       setShowProblems(false);
-      setFeedback({ ok: true, text: t.admin.saved });
-    } catch (err) {
-      setFeedback({ ok: false, text: errorText(err, t, lang) });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
