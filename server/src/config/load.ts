@@ -67,7 +67,7 @@ function describeIssues(error: z.ZodError, fromEnv: Record<string, unknown>): st
     const where = env && top in fromEnv ? `${env} (${dotted})` : dotted || '(raíz)';
     const message = issue.code === 'unrecognized_keys' ? `campo desconocido: ${issue.keys.join(', ')}` : issue.message;
     // Never echo secrets back, even when they are wrong.
-    const secret = top === 'streamKey' || top === 'adminPassword' || top === 'sessionSecret' || top === 'redisUrl';
+    const secret = top === 'streamKey' || top === 'adminPassword' || top === 'sessionSecret' || top === 'redisUrl' || top === 'metricsToken';
     const received = !secret && env && top in fromEnv ? ` — recibido "${String(fromEnv[top])}"` : '';
     return `${where}: ${message}${received}`;
   });

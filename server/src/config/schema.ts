@@ -139,8 +139,22 @@ export const ConfigSchema = z
     adminSessionHours: z.number().min(1).max(24 * 30).default(12),
     /** Where nginx serves the built web app from. */
     webRoot: z.string().min(1).default('web/dist'),
+    /** HTTPS listener, used only when a certificate and its key are configured. */
+    httpsPort: port.default(8443),
+    /** PEM certificate chain (e.g. certbot's fullchain.pem). With tlsKeyFile, nginx serves HTTPS. */
+    tlsCertFile: z.string().min(1).optional(),
+    /** PEM private key (e.g. certbot's privkey.pem). */
+    tlsKeyFile: z.string().min(1).optional(),
+    /** Folder served at /.well-known/acme-challenge/ on the HTTP port (certbot --webroot -w). Default DATA_DIR/acme. */
+    acmeWebroot: z.string().min(1).optional(),
+    /** Bearer token that opens /metrics to the outside; without it /metrics answers only on loopback. */
+    metricsToken: z.string().regex(/^[A-Za-z0-9._~+/=-]{16,256}$/, 'debe tener 16 a 256 caracteres sin espacios').optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => (c.tlsCertFile === undefined) === (c.tlsKeyFile === undefined), {
+    message: 'TLS_CERT_FILE y TLS_KEY_FILE van juntos (los dos o ninguno)',
+    path: ['tlsKeyFile'],
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -160,4 +174,9 @@ export const ENV_FIELDS = {
   GRACE_SECONDS: 'graceSeconds',
   WEB_ROOT: 'webRoot',
   SESSION_SECRET: 'sessionSecret',
+  HTTPS_PORT: 'httpsPort',
+  TLS_CERT_FILE: 'tlsCertFile',
+  TLS_KEY_FILE: 'tlsKeyFile',
+  ACME_WEBROOT: 'acmeWebroot',
+  METRICS_TOKEN: 'metricsToken',
 } as const satisfies Record<string, keyof Config>;
