@@ -95,12 +95,14 @@ const nowNs = () => process.hrtime.bigint();
 const workers = new Set<ChildProcess>();
 const services = new Set<ServiceHandle>();
 function killNginxSync(s: ServiceHandle): void {
-  const pidFile = path.join(s.dataDir, 'nginx', 'nginx.pid');
-  try {
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    if (pid > 1 && /nginx/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) process.kill(pid, 'SIGKILL');
-  } catch {
-    /* gone */
+  for (const prefix of ['nginx', 'nginx-web']) {
+    try {
+      const pid = Number(readFileSync(path.join(s.dataDir, prefix, 'nginx.pid'), 'utf8').trim());
+      // Each nginx leads its own process group: end its workers too.
+      if (pid > 1 && /nginx/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 }
 process.on('exit', () => {

@@ -3,13 +3,15 @@ import { banner } from './banner.js';
 import { Redactor } from './log/redactor.js';
 import { KeyError } from './media/publish-auth.js';
 import { ensureSecrets } from './platform.js';
+import { hashPassword, newSecret, SecretsFile } from './storage/secrets-file.js';
 
 const USAGE = `Uso / usage:
   node dist/server/src/cli.js banner          muestra la URL de OBS, la clave y la página / prints OBS URL, key, viewer URL
   node dist/server/src/cli.js keys list       lista las claves / lists the stream keys
   node dist/server/src/cli.js keys rotate     reemplaza todas las claves por una nueva / replaces every key with a new one
   node dist/server/src/cli.js keys add        agrega una clave / adds a key
-  node dist/server/src/cli.js keys revoke ID  revoca una clave / revokes a key`;
+  node dist/server/src/cli.js keys revoke ID  revoca una clave / revokes a key
+  node dist/server/src/cli.js admin-password  crea una contraseña de administrador nueva y la muestra / sets and prints a new admin password`;
 
 function run(argv: string[]): number {
   const config = loadConfig();
@@ -26,6 +28,16 @@ function run(argv: string[]): number {
   if (cmd === 'keys' && (sub === 'rotate' || sub === 'add')) {
     const key = sub === 'rotate' ? auth.rotate() : auth.add();
     process.stdout.write(`${key.id}\t${key.key}\n`);
+    return 0;
+  }
+  if (cmd === 'admin-password') {
+    if (config.adminPassword) {
+      process.stderr.write('La contraseña viene de ADMIN_PASSWORD (o CONFIG_FILE): cámbiela allí. / The password comes from ADMIN_PASSWORD: change it there.\n');
+      return 2;
+    }
+    const password = newSecret(12);
+    new SecretsFile(config.dataDir).update((s) => ({ ...s, adminPasswordHash: hashPassword(password) }));
+    process.stdout.write(`Contraseña de administrador / admin password: ${password}\n(las sesiones abiertas siguen hasta que expiren / open sessions last until they expire)\n`);
     return 0;
   }
   if (cmd === 'keys' && sub === 'revoke' && arg) {

@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGHUP', () => {
-    platform?.reloadNginx().catch((err: Error) => platform?.logger.error({ event: 'reload_failed', err: err.message }, 'reload failed'));
+    // systemctl reload / certbot's deploy hook. A bad certificate is refused by `nginx -t` and the
+    // running configuration stays.
+    platform?.reload().catch((err: Error) => platform?.logger.error({ event: 'reload_failed', err: err.message }, 'reload failed; the previous configuration stays'));
   });
 
   try {
@@ -51,7 +53,11 @@ async function main(): Promise<void> {
 
   // Secrets generated on this start are shown once, on the terminal, never in the JSON logs.
   const { streamKey, adminPassword } = platform.generated;
-  if (streamKey || adminPassword) process.stderr.write(banner(config, streamKey ? [streamKey] : [], adminPassword));
+  // Only on a terminal: under systemd or docker stderr is a log, and secrets never go to logs.
+  if (streamKey || adminPassword) {
+    if (process.stderr.isTTY) process.stderr.write(banner(config, streamKey ? [streamKey] : [], adminPassword));
+    else platform.logger.warn({ event: 'secrets_generated' }, 'a stream key or admin password was generated; show them with: node dist/server/src/cli.js banner');
+  }
 }
 
 void main();

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -9,7 +10,7 @@ import { Redactor } from './log/redactor.js';
 import { callbackRoutes } from './media/callbacks.js';
 import { buildLadder } from './media/ladder.js';
 import { LivePipeline } from './media/live-pipeline.js';
-import { nginxPaths, renderNginxConfig, type NginxModel } from './media/nginx-config.js';
+import { nginxPaths, renderMediaConfig, renderWebConfig, type MediaNginxModel, type WebNginxModel } from './media/nginx-config.js';
 import { NginxProcess } from './media/nginx-process.js';
 import { workerUserFor } from './media/nginx-user.js';
 import { MediaObserver } from './media/observer.js';
@@ -38,15 +39,19 @@ export interface Platform {
   /** Secrets generated during this start, to show the operator once. */
   generated: { streamKey?: string; adminPassword?: string };
   stop(): Promise<void>;
-  reloadNginx(): Promise<void>;
+  /** Re-reads the certificate and settings into the public nginx, gracefully (SIGHUP, systemctl reload). */
+  reload(): Promise<void>;
 }
 
 export function dataPaths(dataDir: string) {
   const nginxPrefix = path.join(dataDir, 'nginx');
+  const webPrefix = path.join(dataDir, 'nginx-web');
   const media = path.join(dataDir, 'media');
   return {
     nginxPrefix,
     nginx: nginxPaths(nginxPrefix),
+    webPrefix,
+    web: nginxPaths(webPrefix),
     hlsRoot: path.join(media, 'hls'),
     hlsDir: path.join(media, 'hls', 'video'),
     masterRoot: path.join(media, 'master'),
@@ -84,7 +89,10 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const redactor = new Redactor();
   const logger = createLogger(config.logLevel, redactor);
   const p = dataPaths(config.dataDir);
-  for (const dir of [p.nginxPrefix, p.nginx.logs, p.nginx.temp, p.hlsDir, p.masterDir, p.pageRoot]) mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const acmeRoot = config.acmeWebroot ? path.resolve(config.acmeWebroot) : path.join(config.dataDir, 'acme');
+  for (const dir of [p.nginxPrefix, p.nginx.logs, p.nginx.temp, p.webPrefix, p.web.logs, p.web.temp, p.hlsDir, p.masterDir, p.pageRoot, path.join(acmeRoot, '.well-known', 'acme-challenge')]) {
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+  }
 
   const { auth, generated, callbackToken, secrets, sessionSecret } = ensureSecrets(config, redactor);
   const db: Db = openDatabase(config.dataDir);
@@ -121,39 +129,60 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   if (workerUser && !workerUser.dropped) {
     logger.warn({ event: 'nginx_workers_root' }, 'nginx workers run as root because DATA_DIR or the web folder is not reachable by other users; use the systemd unit with a dedicated user in production');
   }
-  const model: NginxModel = {
+  const user = workerUser ? { user: workerUser.user, group: workerUser.group } : undefined;
+  const mediaModel: MediaNginxModel = {
     prefix: p.nginxPrefix,
     rtmpModule: config.binaries.rtmpModule,
-    httpPort: config.httpPort,
     rtmpPort: config.rtmpPort,
     statPort: config.nginxStatPort,
+    internalPort: config.internalPort,
+    hlsRoot: p.hlsRoot,
+    callbackToken,
+    fragmentSeconds: config.hls.fragmentSeconds,
+    playlistSeconds: config.hls.fragmentSeconds * config.hls.playlistFragments,
+    workerUser: user,
+  };
+  const webModel: WebNginxModel = {
+    prefix: p.webPrefix,
+    httpPort: config.httpPort,
     internalPort: config.internalPort,
     hlsRoot: p.hlsRoot,
     masterRoot: p.masterRoot,
     webRoot: config.webRoot,
     pageRoot: p.pageRoot,
-    callbackToken,
-    fragmentSeconds: config.hls.fragmentSeconds,
-    playlistSeconds: config.hls.fragmentSeconds * config.hls.playlistFragments,
-    workerUser: workerUser ? { user: workerUser.user, group: workerUser.group } : undefined,
+    acmeRoot,
+    tls: config.tlsCertFile && config.tlsKeyFile ? { port: config.httpsPort, certFile: path.resolve(config.tlsCertFile), keyFile: path.resolve(config.tlsKeyFile) } : undefined,
+    workerUser: user,
   };
-  const nginx = new NginxProcess({
+  // Two nginx instances: the media one (RTMP) is never reloaded while live — nginx-rtmp would lose the
+  // stream from /stat — while the web one reloads freely for a renewed certificate.
+  const mediaNginx = new NginxProcess({
     binary: config.binaries.nginx,
     prefix: p.nginxPrefix,
     conf: p.nginx.conf,
     pidFile: p.nginx.pid,
-    logger,
+    logger: logger.child({ nginx: 'media' }),
     redactor,
     ports: [
-      { port: config.httpPort, what: 'HTTP' },
       { port: config.rtmpPort, what: 'RTMP' },
       { port: config.nginxStatPort, host: '127.0.0.1', what: 'nginx /stat' },
     ],
   });
-  const writeConfig = (): boolean => {
-    const text = renderNginxConfig(model);
-    const changed = !existsSync(p.nginx.conf) || readFileSync(p.nginx.conf, 'utf8') !== text;
-    if (changed) writeFileSync(p.nginx.conf, text, { mode: 0o600 });
+  const webNginx = new NginxProcess({
+    binary: config.binaries.nginx,
+    prefix: p.webPrefix,
+    conf: p.web.conf,
+    pidFile: p.web.pid,
+    logger: logger.child({ nginx: 'web' }),
+    redactor,
+    ports: [
+      { port: config.httpPort, what: 'HTTP' },
+      ...(webModel.tls ? [{ port: webModel.tls.port, what: 'HTTPS' }] : []),
+    ],
+  });
+  const writeConfig = (file: string, text: string): boolean => {
+    const changed = !existsSync(file) || readFileSync(file, 'utf8') !== text;
+    if (changed) writeFileSync(file, text, { mode: 0o600 });
     return changed;
   };
 
@@ -238,7 +267,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     gateway,
     status: () => pipeline.status(),
     health: () => pipeline.health(),
-    readiness: () => ({ started, nginx: nginx.up(), database: databaseWorks(db) }),
+    readiness: () => ({ started, nginx: mediaNginx.up() && webNginx.up(), database: databaseWorks(db) }),
     plugins: [
       (a) => identity.install(a),
       (a) => legacyGateway.routes(a),
@@ -283,9 +312,16 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
 
   // The internal listener first: nginx calls it as soon as a publisher connects.
   await app.listen({ host: '127.0.0.1', port: config.internalPort });
-  const configChanged = writeConfig();
-  await nginx.test();
-  await nginx.start(configChanged);
+  const mediaChanged = writeConfig(p.nginx.conf, renderMediaConfig(mediaModel));
+  const webChanged = writeConfig(p.web.conf, renderWebConfig(webModel));
+  await Promise.all([mediaNginx.test(), webNginx.test()]);
+  await webNginx.start(webChanged);
+  try {
+    await mediaNginx.start(mediaChanged);
+  } catch (err) {
+    await webNginx.stop();
+    throw err;
+  }
   pipeline.start();
   viewerCount.start();
   // Retention: old chat is deleted hourly (and once now).
@@ -307,28 +343,56 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     auth,
     app,
     generated,
-    async reloadNginx() {
-      writeConfig();
-      await nginx.test();
-      nginx.reload();
-      logger.info({ event: 'nginx_reloaded' }, 'nginx reloaded');
+    async reload() {
+      // A renewed certificate or changed settings: only the web nginx reloads; streams are untouched.
+      writeConfig(p.web.conf, renderWebConfig(webModel));
+      await webNginx.test();
+      webNginx.reload();
+      logger.info({ event: 'nginx_reloaded', nginx: 'web', tls: describeCertificate(webModel.tls?.certFile) }, 'web nginx reloaded');
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      const t0 = Date.now();
+      const step = (name: string) => logger.info({ event: 'shutdown_step', step: name, ms: Date.now() - t0 }, `shutdown: ${name}`);
+      // 1. Stop accepting: not ready any more, the public nginx closes its listeners (requests in flight
+      //    finish), the service's own listener takes no new connection.
+      started = false;
       clearInterval(purgeTimer);
       viewerCount.stop();
+      webNginx.quit();
+      app.server.close(() => undefined);
+      step('stop_accepting');
+      // 2. Viewers' sockets end with "going away": the page reconnects to the next process.
       gateway.closeAll(WS_CLOSE.goingAway);
       legacyGateway.closeAll(WS_CLOSE.goingAway);
+      step('websockets_closed');
+      // 3. The ladder (SIGINT, then SIGKILL).
       await pipeline.stop();
+      step('ffmpeg_stopped');
+      // 4. nginx quits (a connected publisher makes nginx-rtmp linger: stop() escalates).
+      await Promise.all([webNginx.stop(), mediaNginx.stop()]);
+      step('nginx_stopped');
+      // 5. The database last: chat messages in flight are committed first.
       await app.close();
       await chat.stop();
       await chatBackend.close();
-      await nginx.stop();
       db.close();
-      logger.info({ event: 'stopped' }, 'stopped');
+      step('database_closed');
+      logger.info({ event: 'stopped', ms: Date.now() - t0 }, 'stopped');
     },
   };
+}
+
+/** Subject and expiry of a PEM certificate, for the log after a reload; never the key. */
+function describeCertificate(file: string | undefined): { subject: string; validTo: string } | undefined {
+  if (!file) return undefined;
+  try {
+    const cert = new X509Certificate(readFileSync(file));
+    return { subject: cert.subject.replace(/\n/g, ', '), validTo: new Date(cert.validTo).toISOString() };
+  } catch {
+    return undefined;
+  }
 }
 
 function killOrphanTranscoder(pidFile: string, logger: Logger): void {

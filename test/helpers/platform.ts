@@ -153,12 +153,13 @@ export async function startService(extraEnv: Record<string, string> = {}): Promi
   return handle;
 }
 
-/** Stops the service and anything left of its nginx (a killed service leaves nginx running on purpose). */
+/** Stops the service and anything left of its two nginx instances (a killed service leaves them running on purpose). */
 export async function cleanupService(s: ServiceHandle | undefined): Promise<void> {
   if (!s) return;
   await s.stop();
-  const pidFile = path.join(s.dataDir, 'nginx', 'nginx.pid');
-  if (existsSync(pidFile)) {
+  for (const prefix of ['nginx', 'nginx-web']) {
+    const pidFile = path.join(s.dataDir, prefix, 'nginx.pid');
+    if (!existsSync(pidFile)) continue;
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     if (pid > 1) {
       try {

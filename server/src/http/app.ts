@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from '../log/logger.js';
 import type { IngestHealth } from '../media/live-pipeline.js';
 import type { StreamStatus } from '../stream/status.js';
+import { rateLimits } from './rate-limits.js';
 import type { WsGateway } from './ws-gateway.js';
 
 export interface AppDeps {
@@ -30,12 +31,14 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
   });
   await app.register(formbody);
+  await rateLimits(app);
   await app.register(websocket, { options: { maxPayload: d.gateway.maxPayload } });
 
   app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) req.log.error({ event: 'http_error', url: req.routeOptions.url, err: err.message }, 'request failed');
-    void reply.code(status).send({ error: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'Error interno / internal error' : err.message });
+    const error = status === 500 ? 'internal' : status === 429 ? 'rate_limited' : 'bad_request';
+    void reply.code(status).send({ error, message: status === 500 ? 'Error interno / internal error' : err.message });
   });
   app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
 

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nginxPaths, renderNginxConfig, type NginxModel } from './nginx-config.js';
+import { nginxPaths, PAGE_CSP, renderMediaConfig, renderWebConfig, type MediaNginxModel, type WebNginxModel } from './nginx-config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const NGINX = '/usr/sbin/nginx';
@@ -25,22 +25,32 @@ function matchSnapshot(name: string, actual: string): void {
   assert.equal(actual, readFileSync(file, 'utf8'), `${name} changed; if intended, run with UPDATE_SNAPSHOTS=1 and review the diff`);
 }
 
-const model = (over: Partial<NginxModel> = {}): NginxModel => ({
+const media = (over: Partial<MediaNginxModel> = {}): MediaNginxModel => ({
   prefix: '/srv/cdp/data/nginx',
   rtmpModule: RTMP_MODULE,
-  httpPort: 8080,
   rtmpPort: 1935,
   statPort: 8091,
   internalPort: 8090,
   hlsRoot: '/srv/cdp/data/media/hls',
-  masterRoot: '/srv/cdp/data/media/master',
-  webRoot: '/srv/cdp/web/dist',
-  pageRoot: '/srv/cdp/data/www',
   callbackToken: TOKEN,
   fragmentSeconds: 2,
   playlistSeconds: 12,
   ...over,
 });
+
+const web = (over: Partial<WebNginxModel> = {}): WebNginxModel => ({
+  prefix: '/srv/cdp/data/nginx-web',
+  httpPort: 8080,
+  internalPort: 8090,
+  hlsRoot: '/srv/cdp/data/media/hls',
+  masterRoot: '/srv/cdp/data/media/master',
+  webRoot: '/srv/cdp/web/dist',
+  pageRoot: '/srv/cdp/data/www',
+  acmeRoot: '/srv/cdp/data/acme',
+  ...over,
+});
+
+const TLS = { port: 443, certFile: '/etc/cdp/tls/fullchain.pem', keyFile: '/etc/cdp/tls/privkey.pem' };
 
 /** The text of the block that starts at the line matching `opener` (up to its closing brace). */
 function block(conf: string, opener: RegExp): string {
@@ -103,17 +113,20 @@ async function freePort(): Promise<number> {
   });
 }
 
-describe('renderNginxConfig', () => {
-  test('the generated nginx.conf matches the committed snapshot', () => {
-    matchSnapshot('nginx.conf.snap', renderNginxConfig(model()));
+describe('renderMediaConfig and renderWebConfig', () => {
+  test('the generated configurations match the committed snapshots', () => {
+    matchSnapshot('nginx-media.conf.snap', renderMediaConfig(media()));
+    matchSnapshot('nginx-web.conf.snap', renderWebConfig(web()));
+    matchSnapshot('nginx-web-tls.conf.snap', renderWebConfig(web({ tls: TLS })));
   });
 
   test('the same model always renders the same file', () => {
-    assert.equal(renderNginxConfig(model()), renderNginxConfig(model()));
+    assert.equal(renderMediaConfig(media()), renderMediaConfig(media()));
+    assert.equal(renderWebConfig(web({ tls: TLS })), renderWebConfig(web({ tls: TLS })));
   });
 
   test('nobody but this machine can publish into or play from the internal hls application', () => {
-    const hls = lines(block(renderNginxConfig(model()), /application hls \{/));
+    const hls = lines(block(renderMediaConfig(media()), /application hls \{/));
     const publishRules = hls.filter((l) => /^(allow|deny) publish /.test(l));
     const playRules = hls.filter((l) => /^(allow|deny) play /.test(l));
     assert.deepEqual(publishRules, ['allow publish 127.0.0.1;', 'deny publish all;']);
@@ -121,7 +134,7 @@ describe('renderNginxConfig', () => {
   });
 
   test('RTMP playback of the ingest application (the raw source) is loopback only', () => {
-    const live = lines(block(renderNginxConfig(model()), /application live \{/));
+    const live = lines(block(renderMediaConfig(media()), /application live \{/));
     const allow = live.indexOf('allow play 127.0.0.1;');
     const deny = live.indexOf('deny play all;');
     assert.ok(allow >= 0, 'allow play 127.0.0.1 missing');
@@ -131,7 +144,7 @@ describe('renderNginxConfig', () => {
   });
 
   test('both applications call the internal listener with the shared token', () => {
-    const conf = renderNginxConfig(model());
+    const conf = renderMediaConfig(media());
     for (const app of ['live', 'hls']) {
       const l = lines(block(conf, new RegExp(`application ${app} \\{`)));
       assert.ok(l.includes(`on_publish http://127.0.0.1:8090/v1/streaming/on?token=${TOKEN};`), `${app} on_publish`);
@@ -139,64 +152,109 @@ describe('renderNginxConfig', () => {
     }
     assert.equal(conf.match(/on_publish(_done)? /g)?.length, 4);
     assert.ok(!/on_publish(_done)? (?!http:\/\/127\.0\.0\.1:)/.test(conf), 'callbacks go to loopback only');
+    assert.ok(!renderWebConfig(web({ tls: TLS })).includes(TOKEN), 'the public nginx never knows the token');
   });
 
   test('the RTMP access log never records the stream name (the key) or query arguments', () => {
-    const conf = renderNginxConfig(model());
-    const rtmp = block(conf, /^rtmp \{/m);
+    const rtmp = block(renderMediaConfig(media()), /^rtmp \{/m);
     const format = rtmp.match(/log_format (\S+) '([^']*)';/);
     assert.ok(format, 'rtmp log_format missing');
-    assert.ok(!format[2]!.includes('$name'), format[2]);
-    assert.ok(!format[2]!.includes('$args'), format[2]);
-    assert.ok(!format[2]!.includes('$tcurl'), format[2]);
-    assert.ok(!format[2]!.includes('$pageurl'), format[2]);
+    for (const v of ['$name', '$args', '$tcurl', '$pageurl']) assert.ok(!format[2]!.includes(v), format[2]);
     const access = lines(rtmp).filter((l) => l.startsWith('access_log'));
     assert.deepEqual(access, [`access_log /srv/cdp/data/nginx/logs/rtmp-access.log ${format[1]};`], 'the only rtmp access log uses the safe format');
   });
 
   test('the HTTP access log records the path without the query string', () => {
-    const http = block(renderNginxConfig(model()), /^http \{/m);
+    const http = block(renderWebConfig(web()), /^http \{/m);
     const format = http.match(/log_format main '([^']*)';/)?.[1];
     assert.ok(format);
     assert.ok(format.includes('$uri'));
     assert.ok(!/\$request(?!_)|\$request_uri|\$args|\$query_string/.test(format), format);
   });
 
-  test('the callback paths answer 404 on the public HTTP server, however they are written', () => {
-    const publicServer = block(renderNginxConfig(model()), /server \{\s*listen 8080 default_server;/);
-    for (const uri of ['/v1/streaming/on', '/v1/streaming/off', '/v1/streaming/on/', '/v1/streaming/off/x']) {
-      const loc = selectLocation(publicServer, uri);
-      assert.ok(loc, `no location for ${uri}`);
-      assert.ok(lines(loc.body).includes('return 404;'), `${uri} is served by ${loc.modifier} ${loc.pattern}`);
-      assert.ok(!loc.body.includes('proxy_pass'), `${uri} is proxied`);
-    }
+  for (const [label, conf, opener] of [
+    ['HTTP', () => renderWebConfig(web()), /server \{\s*listen 8080 default_server;/],
+    ['HTTPS', () => renderWebConfig(web({ tls: TLS })), /server \{\s*listen 443 ssl http2 default_server;/],
+  ] as const) {
+    test(`${label}: the callback paths answer 404 on the public server, however they are written`, () => {
+      const publicServer = block(conf(), opener);
+      for (const uri of ['/v1/streaming/on', '/v1/streaming/off', '/v1/streaming/on/', '/v1/streaming/off/x']) {
+        const loc = selectLocation(publicServer, uri);
+        assert.ok(loc, `no location for ${uri}`);
+        assert.ok(lines(loc.body).includes('return 404;'), `${uri} is served by ${loc.modifier} ${loc.pattern}`);
+        assert.ok(!loc.body.includes('proxy_pass'), `${uri} is proxied`);
+      }
+    });
+
+    test(`${label}: the API is proxied to the service, and the legacy /v1/streaming/online is not mistaken for a callback`, () => {
+      const publicServer = block(conf(), opener);
+      for (const uri of ['/api/v1/status', '/readyz', '/healthz', '/ws', '/metrics']) {
+        assert.match(selectLocation(publicServer, uri)?.body ?? '', /proxy_pass http:\/\/service;/, uri);
+      }
+      assert.ok(!lines(selectLocation(publicServer, '/v1/streaming/online')?.body ?? '').includes('return 404;'));
+      assert.ok(!(selectLocation(publicServer, '/stat')?.body ?? '').includes('rtmp_stat'), '/stat is not on the public port');
+      assert.match(selectLocation(publicServer, '/.well-known/acme-challenge/abc')?.body ?? '', /root \/srv\/cdp\/data\/acme;/);
+    });
+
+    test(`${label}: every location that sets its own headers repeats the security headers`, () => {
+      const publicServer = block(conf(), opener);
+      const withHeaders = publicServer.split(/(?=location )/).filter((part) => /add_header/.test(part.split('location ')[1] ?? ''));
+      assert.ok(withHeaders.length >= 4);
+      for (const loc of withHeaders.slice(1)) assert.match(loc, /X-Content-Type-Options nosniff/, loc.slice(0, 80));
+      assert.equal(/Strict-Transport-Security/.test(publicServer), label === 'HTTPS', 'HSTS only over HTTPS');
+    });
+  }
+
+  test('pages get a CSP without unsafe-inline; only /embed may be framed by other sites', () => {
+    const conf = renderWebConfig(web({ tls: TLS }));
+    assert.ok(!PAGE_CSP.includes('unsafe-inline') && !PAGE_CSP.includes('unsafe-eval'), PAGE_CSP);
+    assert.match(PAGE_CSP, /script-src 'self';/);
+    assert.match(PAGE_CSP, /frame-ancestors \$cdp_frame_ancestors$/);
+    const page = selectLocation(block(conf, /server \{\s*listen 443 ssl/), '/index.html');
+    assert.ok(page?.body.includes(`Content-Security-Policy "${PAGE_CSP}"`));
+    assert.ok(page?.body.includes('X-Frame-Options $cdp_frame_options'));
+    const map = lines(block(conf, /map \$request_uri \$cdp_frame_ancestors \{/));
+    assert.deepEqual(map.slice(1, 3), [`"~^/embed(/|\\?|$)" "*";`, `default             "'self'";`]);
   });
 
-  test('the public server proxies the API to the service, and the legacy /v1/streaming/online is not mistaken for a callback', () => {
-    const publicServer = block(renderNginxConfig(model()), /server \{\s*listen 8080 default_server;/);
-    for (const uri of ['/api/v1/status', '/readyz', '/healthz', '/ws']) {
-      assert.match(selectLocation(publicServer, uri)?.body ?? '', /proxy_pass http:\/\/service;/, uri);
-    }
-    assert.ok(!lines(selectLocation(publicServer, '/v1/streaming/online')?.body ?? '').includes('return 404;'));
-    assert.ok(!(selectLocation(publicServer, '/stat')?.body ?? '').includes('rtmp_stat'), '/stat is not on the public port');
+  test('with TLS, plain HTTP serves only certificate challenges and redirects the rest to HTTPS', () => {
+    const conf = renderWebConfig(web({ tls: TLS }));
+    const plain = block(conf, /server \{\s*listen 8080 default_server;/);
+    assert.deepEqual(topLevelLocations(plain).map((l) => `${l.modifier} ${l.pattern}`), ['^~ /.well-known/acme-challenge/', ' /']);
+    assert.match(selectLocation(plain, '/')!.body, /return 301 https:\/\/\$host\$request_uri;/);
+    assert.match(selectLocation(plain, '/api/v1/status')!.body, /return 301/);
+    const other = renderWebConfig(web({ tls: { ...TLS, port: 8443 } }));
+    assert.match(other, /return 301 https:\/\/\$host:8443\$request_uri;/);
+    const tls = lines(block(conf, /server \{\s*listen 443 ssl http2 default_server;/));
+    assert.ok(tls.includes('ssl_certificate /etc/cdp/tls/fullchain.pem;'));
+    assert.ok(tls.includes('ssl_certificate_key /etc/cdp/tls/privkey.pem;'));
+    assert.ok(tls.includes('ssl_protocols TLSv1.2 TLSv1.3;'));
+    assert.ok(tls.includes('add_header Strict-Transport-Security "max-age=63072000" always;'));
   });
 
-  test('/stat is served only on a loopback listener', () => {
-    const conf = renderNginxConfig(model());
+  test('/stat is served only on a loopback listener of the media nginx; the web nginx has no RTMP', () => {
+    const conf = renderMediaConfig(media());
     assert.equal(conf.match(/rtmp_stat /g)?.length, 1);
-    const statServer = block(conf, /server \{\s*listen 127\.0\.0\.1:8091;/);
-    assert.ok(statServer.includes('rtmp_stat all;'));
-    const listens = lines(conf).filter((l) => l.startsWith('listen '));
-    assert.deepEqual(listens, ['listen 1935;', 'listen 127.0.0.1:8091;', 'listen 8080 default_server;']);
+    assert.ok(block(conf, /server \{\s*listen 127\.0\.0\.1:8091;/).includes('rtmp_stat all;'));
+    assert.deepEqual(lines(conf).filter((l) => l.startsWith('listen ')), ['listen 1935;', 'listen 127.0.0.1:8091;']);
+    const webConf = renderWebConfig(web());
+    assert.ok(!/rtmp|load_module/.test(webConf));
+    assert.deepEqual(lines(webConf).filter((l) => l.startsWith('listen ')), ['listen 8080 default_server;']);
+    assert.deepEqual(lines(renderWebConfig(web({ tls: TLS }))).filter((l) => l.startsWith('listen ')), ['listen 8080 default_server;', 'listen 443 ssl http2 default_server;']);
   });
 
   test('the proxied service is reached on loopback only', () => {
-    const conf = renderNginxConfig(model());
-    assert.deepEqual(lines(block(conf, /upstream service \{/)), ['upstream service {', 'server 127.0.0.1:8090;', 'keepalive 16;', '}']);
+    assert.deepEqual(lines(block(renderWebConfig(web()), /upstream service \{/)), ['upstream service {', 'server 127.0.0.1:8090;', 'keepalive 16;', '}']);
+  });
+
+  test('the web nginx can hold thousands of viewers; the media nginx keeps one worker', () => {
+    assert.match(renderWebConfig(web()), /^worker_processes auto;$/m);
+    assert.match(renderWebConfig(web()), /worker_connections 16384;/);
+    assert.match(renderMediaConfig(media()), /^worker_processes 1;$/m);
   });
 
   test('HLS is written with the configured fragment and playlist lengths under hlsRoot/video', () => {
-    const hls = lines(block(renderNginxConfig(model({ fragmentSeconds: 4, playlistSeconds: 24 })), /application hls \{/));
+    const hls = lines(block(renderMediaConfig(media({ fragmentSeconds: 4, playlistSeconds: 24 })), /application hls \{/));
     assert.ok(hls.includes('hls_path /srv/cdp/data/media/hls/video;'));
     assert.ok(hls.includes('hls_fragment 4s;'));
     assert.ok(hls.includes('hls_playlist_length 24s;'));
@@ -205,44 +263,56 @@ describe('renderNginxConfig', () => {
   });
 
   test('the worker user is set only when given', () => {
-    assert.ok(!/^user /m.test(renderNginxConfig(model())));
-    assert.match(renderNginxConfig(model({ workerUser: { user: 'www-data', group: 'www-data' } })), /^user www-data www-data;$/m);
+    assert.ok(!/^user /m.test(renderMediaConfig(media())));
+    assert.match(renderMediaConfig(media({ workerUser: { user: 'www-data', group: 'www-data' } })), /^user www-data www-data;$/m);
+    assert.match(renderWebConfig(web({ workerUser: { user: 'www-data', group: 'www-data' } })), /^user www-data www-data;$/m);
   });
 
   test('nginx runs in the foreground with its pid file inside the prefix', () => {
-    const conf = renderNginxConfig(model());
+    const conf = renderMediaConfig(media());
     assert.match(conf, /^daemon off;$/m);
     assert.match(conf, /^pid \/srv\/cdp\/data\/nginx\/nginx\.pid;$/m);
     assert.match(conf, /^load_module \/usr\/lib\/nginx\/modules\/ngx_rtmp_module\.so;$/m);
+    assert.match(renderWebConfig(web()), /^pid \/srv\/cdp\/data\/nginx-web\/nginx\.pid;$/m);
     assert.deepEqual(nginxPaths('/p'), { conf: '/p/nginx.conf', pid: '/p/nginx.pid', logs: '/p/logs', temp: '/p/temp' });
   });
 });
 
-describe('the generated nginx.conf with the real nginx', () => {
-  test('nginx -t accepts it', { skip: existsSync(NGINX) && existsSync(RTMP_MODULE) ? false : 'nginx with the rtmp module is not installed' }, async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'cdp-nginx-'));
-    try {
-      const prefix = path.join(root, 'nginx');
-      const p = nginxPaths(prefix);
-      const m = model({
-        prefix,
-        httpPort: await freePort(),
-        rtmpPort: await freePort(),
-        statPort: await freePort(),
-        internalPort: await freePort(),
-        hlsRoot: path.join(root, 'media', 'hls'),
-        masterRoot: path.join(root, 'media', 'master'),
-        webRoot: path.join(root, 'web'),
-        pageRoot: path.join(root, 'www'),
-      });
-      for (const d of [p.logs, p.temp, path.join(m.hlsRoot, 'video'), path.join(m.masterRoot, 'video'), m.webRoot, m.pageRoot]) mkdirSync(d, { recursive: true });
-      writeFileSync(p.conf, renderNginxConfig(m));
-      const r = spawnSync(NGINX, ['-t', '-p', prefix, '-c', p.conf, '-e', 'stderr'], { encoding: 'utf8', timeout: 10_000 });
-      assert.equal(r.status, 0, `nginx -t failed:\n${r.stderr}`);
-      assert.match(r.stderr, /syntax is ok/);
-      assert.match(r.stderr, /test is successful/);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+const haveNginx = existsSync(NGINX) && existsSync(RTMP_MODULE) ? false : 'nginx with the rtmp module is not installed';
+
+describe('the generated configurations with the real nginx', () => {
+  for (const which of ['media', 'web', 'web with TLS'] as const) {
+    test(`nginx -t accepts the ${which} configuration`, { skip: haveNginx }, async () => {
+      const root = mkdtempSync(path.join(os.tmpdir(), 'cdp-nginx-'));
+      try {
+        const prefix = path.join(root, 'nginx');
+        const p = nginxPaths(prefix);
+        const hlsRoot = path.join(root, 'media', 'hls');
+        let text: string;
+        if (which === 'media') {
+          text = renderMediaConfig(media({ prefix, rtmpPort: await freePort(), statPort: await freePort(), internalPort: await freePort(), hlsRoot }));
+        } else {
+          let tls: WebNginxModel['tls'];
+          if (which === 'web with TLS') {
+            const certFile = path.join(root, 'cert.pem');
+            const keyFile = path.join(root, 'key.pem');
+            const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', keyFile, '-out', certFile], { encoding: 'utf8' });
+            assert.equal(r.status, 0, r.stderr);
+            tls = { port: await freePort(), certFile, keyFile };
+          }
+          text = renderWebConfig(
+            web({ prefix, httpPort: await freePort(), internalPort: await freePort(), hlsRoot, masterRoot: path.join(root, 'media', 'master'), webRoot: path.join(root, 'web'), pageRoot: path.join(root, 'www'), acmeRoot: path.join(root, 'acme'), tls }),
+          );
+        }
+        for (const d of [p.logs, p.temp, path.join(hlsRoot, 'video'), path.join(root, 'media', 'master', 'video'), path.join(root, 'web'), path.join(root, 'www'), path.join(root, 'acme')]) mkdirSync(d, { recursive: true });
+        writeFileSync(p.conf, text);
+        const r = spawnSync(NGINX, ['-t', '-p', prefix, '-c', p.conf, '-e', 'stderr'], { encoding: 'utf8', timeout: 10_000 });
+        assert.equal(r.status, 0, `nginx -t failed:\n${r.stderr}`);
+        assert.match(r.stderr, /syntax is ok/);
+        assert.match(r.stderr, /test is successful/);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
 });

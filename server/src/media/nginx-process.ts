@@ -93,6 +93,14 @@ export class NginxProcess {
     if (pid !== null) process.kill(pid, 'SIGHUP');
   }
 
+  /** Begins a graceful stop without waiting: nginx closes its listeners and finishes what is in flight. */
+  quit(): void {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const pid = this.pid;
+    if (pid !== null) signal(pid, 'SIGQUIT');
+  }
+
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopping = true;
     if (this.watch) clearInterval(this.watch);
@@ -106,6 +114,7 @@ export class NginxProcess {
     if (await waitForExit(pid, timeoutMs / 2)) return;
     signal(pid, 'SIGKILL');
     await waitForExit(pid, 1000);
+    killOrphanWorkers(pid);
   }
 
   private runningFromPidFile(): number | null {
@@ -122,7 +131,9 @@ export class NginxProcess {
 
   private async spawnChild(): Promise<void> {
     const log = this.o.logger;
-    const child = spawn(this.o.binary, ['-p', this.o.prefix, '-c', this.o.conf, '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group: when the master dies (kill -9), its workers would live on holding the ports;
+    // the group lets us end them too before starting a new master.
+    const child = spawn(this.o.binary, ['-p', this.o.prefix, '-c', this.o.conf, '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     this.child = child;
     this.adoptedPid = null;
     createInterface({ input: child.stderr! }).on('line', (line) => {
@@ -136,8 +147,9 @@ export class NginxProcess {
         resolve(false);
       });
     });
-    if (!started && this.restarts === 0) {
+    if (!started) {
       this.child = null;
+      if (child.pid) killOrphanWorkers(child.pid);
       throw new NginxError('NGINX_START_FAILED', 'nginx no pudo iniciar; vea el mensaje de nginx arriba / nginx failed to start; see its message above');
     }
     child.once('exit', (code, sig) => this.onExit(code, sig));
@@ -158,6 +170,8 @@ export class NginxProcess {
   }
 
   private onExit(code: number | null, sig: string | null): void {
+    const pid = this.child?.pid ?? this.adoptedPid;
+    if (pid) killOrphanWorkers(pid);
     this.child = null;
     this.adoptedPid = null;
     if (this.stopping) return;
@@ -172,6 +186,18 @@ export class NginxProcess {
       });
     }, this.delay);
     this.delay = Math.min(this.delay * 2, this.o.maxRestartDelayMs ?? 10_000);
+  }
+}
+
+/**
+ * Ends what is left of the process group a dead nginx master led (its workers). nginx masters we start
+ * lead their own group, so the group id is the master's pid; a group that is gone is no error.
+ */
+function killOrphanWorkers(masterPid: number): void {
+  try {
+    process.kill(-masterPid, 'SIGKILL');
+  } catch {
+    /* no such group: nothing left */
   }
 }
 
