@@ -50,6 +50,8 @@ const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').
  * fan-out are behind ChatStore and ChatBus, so the same rules hold on one machine and on several.
  */
 export class ChatService {
+  /** Messages posted through this instance since it started (read by /metrics). */
+  readonly counts = { accepted: 0, rejected: new Map<ChatErrorCode, number>() };
   private settings: ChatSettings = { ...DEFAULT_SETTINGS };
   private pinned: ChatMessage | null = null;
   private readonly ipBuckets = new Map<string, TokenBucket>();
@@ -126,6 +128,13 @@ export class ChatService {
    * published to every instance. `legacy` carries the old frontend's fields.
    */
   async send(p: Participant, rawText: string, legacy?: { nick: string; sender?: string; showTimestamp?: boolean }): Promise<ChatResult<ChatMessage>> {
+    const result = await this.post(p, rawText, legacy);
+    if (result.ok) this.counts.accepted++;
+    else this.counts.rejected.set(result.code, (this.counts.rejected.get(result.code) ?? 0) + 1);
+    return result;
+  }
+
+  private async post(p: Participant, rawText: string, legacy?: { nick: string; sender?: string; showTimestamp?: boolean }): Promise<ChatResult<ChatMessage>> {
     if (legacy) {
       const nick = await this.hello(p, legacy.nick);
       if (!nick.ok) return nick;
