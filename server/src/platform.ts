@@ -30,6 +30,7 @@ import { attachChat } from './http/chat-socket.js';
 import { Identity } from './http/identity.js';
 import { legacyApi, legacyCodec, legacyStreamEvents } from './http/legacy-api.js';
 import { LiveStream } from './stream/live-stream.js';
+import { createMetrics } from './metrics/metrics.js';
 
 export interface Platform {
   logger: Logger;
@@ -261,6 +262,20 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     client.send({ type: 'viewers', count: viewerCount.count });
   });
   attachChat(gateway, chat);
+  redactor.add(config.metricsToken);
+  const metrics = createMetrics(
+    {
+      status: () => pipeline.status(),
+      health: () => pipeline.health(),
+      viewers: () => viewerCount.count,
+      peak: () => viewerCount.peak,
+      wsConnections: () => ({ v2: gateway.count(), legacy: legacyGateway.count() }),
+      nginxUp: () => ({ media: mediaNginx.up(), web: webNginx.up() }),
+      chat: () => chat.counts,
+      renditionIds: ladder.all.map((r) => r.id),
+    },
+    { token: config.metricsToken },
+  );
 
   const app = await buildApp({
     logger,
@@ -270,6 +285,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     readiness: () => ({ started, nginx: mediaNginx.up() && webNginx.up(), database: databaseWorks(db) }),
     plugins: [
       (a) => identity.install(a),
+      (a) => metrics.routes(a),
       (a) => legacyGateway.routes(a),
       (a) => legacyApi(a, { gateway: legacyGateway, chat, ladder, publicUrl: config.publicUrl, status: () => pipeline.status(), viewers: () => viewerCount.count }),
       (a) =>
