@@ -112,7 +112,8 @@ export async function startService(extraEnv: Record<string, string> = {}): Promi
     proc: null as unknown as ChildProcess,
     logFile,
     errFile,
-    base: `http://127.0.0.1:${httpPort}`,
+    // With a certificate configured, plain HTTP only redirects: the app is on HTTPS.
+    base: env.TLS_CERT_FILE ? `https://127.0.0.1:${env.HTTPS_PORT}` : `http://127.0.0.1:${httpPort}`,
     async restart() {
       const proc = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       children.add(proc);
