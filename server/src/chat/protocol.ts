@@ -52,8 +52,9 @@ export const toLegacy = (m: ChatMessage, identify = false): LegacyMessage => ({
   identify,
 });
 
-// Control characters (except none: chat is one line), zero-width and bidi-override characters.
-const STRIP = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
+// Control characters (except none: chat is one line), zero-width and bidi characters (U+061C is the Arabic
+// letter mark, a bidi mark like U+200E/U+200F).
+const STRIP = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
 
 /** Unicode-normalises and removes invisible or direction-changing characters; collapses runs of spaces. */
 export function cleanNick(raw: string): string {
@@ -64,7 +65,7 @@ export function cleanNick(raw: string): string {
 export function cleanText(raw: string): string {
   return raw
     .normalize('NFC')
-    .replace(/\r\n?|\n/g, ' ')
+    .replace(/\r\n?|[\n\u2028\u2029]/g, ' ')
     .replace(STRIP, '')
     .replace(/[ \t]{2,}/g, ' ')
     .trim();

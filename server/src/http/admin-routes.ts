@@ -44,6 +44,19 @@ const SettingsBody = z
   })
   .partial()
   .strict();
+/**
+ * A change to the site settings: only the fields sent. (zod 4 fills a `.partial()` field's default in when
+ * it is missing, which would reset every setting the admin did not send.)
+ */
+export const SiteChange = z
+  .object({
+    churchName: SiteSchema.shape.churchName.unwrap().optional(),
+    offlineMessage: SiteSchema.shape.offlineMessage.unwrap().optional(),
+    accentColor: SiteSchema.shape.accentColor.unwrap().optional(),
+    logoUrl: SiteSchema.shape.logoUrl.unwrap().optional(),
+    schedule: SiteSchema.shape.schedule.unwrap().optional(),
+  })
+  .strict();
 const PinBody = z.object({ messageId: z.string().min(1).max(64).nullable() });
 const ExportQuery = z.object({
   format: z.enum(['json', 'csv']).default('json'),
@@ -94,7 +107,9 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
 
   // Everything else under /api/v1/admin/ needs a session, and a CSRF token for changes.
   app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.url.startsWith('/api/v1/admin/') || req.url.startsWith('/api/v1/admin/login') || req.url === '/api/v1/admin/session') return;
+    // The path alone: a query string must neither close the open routes nor open the others.
+    const path = req.url.split('?', 1)[0]!;
+    if (!path.startsWith('/api/v1/admin/') || path === '/api/v1/admin/login' || path === '/api/v1/admin/session') return;
     const session = d.sessions.validate(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
     if (!session) return reply.code(401).send({ error: 'unauthorized', message: 'Inicie sesión / sign in' });
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers['x-csrf-token'] !== session.csrf) {
@@ -118,7 +133,7 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
   app.get('/api/v1/admin/health/history', async () => ({ samples: d.healthHistory() }));
   app.get('/api/v1/admin/site', async () => d.site.get());
   app.put('/api/v1/admin/site', async (req, reply) => {
-    const body = SiteSchema.partial().strict().safeParse(req.body);
+    const body = SiteChange.safeParse(req.body);
     if (!body.success) return bad(reply, body.error);
     const site = d.site.update(body.data);
     d.onSiteChange();

@@ -271,6 +271,17 @@ describe('websocket gateway', () => {
     assert.ok(again, 'a new socket is accepted once the first one is gone');
   });
 
+  test('a socket over the limit is refused in its own protocol (the legacy socket gets {action: "error"})', async (t) => {
+    const encodeError = (code: string, message: string) => ({ action: 'error', data: { code, message } });
+    const { connect } = await start(t, { maxSocketsPerIp: 1, encodeError });
+    await connect();
+    const extra = await connect();
+    const err = await extra.next();
+    assert.equal(err.action, 'error');
+    assert.equal((err.data as Msg).code, 'too_many_connections');
+    assert.equal((await withTimeout(extra.closed, 'extra closed')).code, 1008);
+  });
+
   test('a handler type can be registered only once', () => {
     const gateway = new WsGateway({ logger: createLogger('silent', new Redactor()) });
     const handler = { type: 'x', schema: z.object({}), handle: () => {} };

@@ -129,7 +129,7 @@ export class WsGateway {
     const ip = req.ip;
     const fromIp = this.perIp.get(ip) ?? 0;
     if (fromIp >= max) {
-      socket.send(JSON.stringify(errorMessage('too_many_connections', 'Demasiadas conexiones desde su red / too many connections from your network')));
+      socket.send(JSON.stringify(this.errorFrame('too_many_connections', 'Demasiadas conexiones desde su red / too many connections from your network')));
       socket.close(WS_CLOSE.policy, 'too many connections');
       return;
     }
@@ -158,6 +158,11 @@ export class WsGateway {
     for (const hook of this.openHooks) hook(client);
   }
 
+  /** An error in this socket's own protocol (the legacy socket's clients read `{action: 'error'}`). */
+  private errorFrame(code: string, message: string): Record<string, unknown> {
+    return this.o.encodeError ? this.o.encodeError(code, message) : errorMessage(code, message);
+  }
+
   private sendRaw(client: WsClient, socket: WebSocket, text: string): void {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > (this.o.maxBufferedBytes ?? 1024 * 1024)) {
@@ -173,7 +178,7 @@ export class WsGateway {
       socket.close(WS_CLOSE.unsupported, 'binary frames are not accepted');
       return;
     }
-    const fail = (code: string, message: string) => client.send(this.o.encodeError ? this.o.encodeError(code, message) : errorMessage(code, message));
+    const fail = (code: string, message: string) => client.send(this.errorFrame(code, message));
     let parsed: unknown;
     try {
       parsed = JSON.parse(String(data));
