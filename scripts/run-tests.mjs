@@ -30,7 +30,12 @@ function find(dir, out = []) {
 
 const suites = [];
 if (which === 'all' || which === 'unit') suites.push({ name: 'unit', files: [...find(path.join(root, 'server', 'src')), ...find(path.join(root, 'web', 'src'))], concurrency: 2 });
-if (which === 'all' || which === 'integration') suites.push({ name: 'integration', files: find(path.join(root, 'test')), concurrency: 1 });
+// test/final runs last: it reads the logs every earlier integration test left.
+const finalDir = path.join(root, 'test', 'final');
+if (which === 'all' || which === 'integration') {
+  const files = find(path.join(root, 'test'));
+  suites.push({ name: 'integration', files: [...files.filter((f) => !f.startsWith(finalDir + path.sep)), ...files.filter((f) => f.startsWith(finalDir + path.sep))], concurrency: 1 });
+}
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cdp-tests-'));
 let passed = 0;
@@ -53,7 +58,7 @@ for (const suite of suites) {
       '--test-reporter=tap', `--test-reporter-destination=${tap}`,
       ...suite.files,
     ],
-    { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'test' } },
+    { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'test', CDP_TEST_RUN_DIR: tmp } },
   );
   if (result.status !== 0) status = result.status ?? 1;
   let text = '';

@@ -282,6 +282,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     gateway,
     status: () => pipeline.status(),
     health: () => pipeline.health(),
+    rateLimits: config.rateLimits,
     readiness: () => ({ started, nginx: mediaNginx.up() && webNginx.up(), database: databaseWorks(db) }),
     plugins: [
       (a) => identity.install(a),

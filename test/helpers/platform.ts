@@ -3,7 +3,7 @@
  * and real ffmpeg publishers. Everything on loopback; every process is killed when the test ends.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { appendFileSync, createWriteStream, mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -150,8 +150,22 @@ export async function startService(extraEnv: Record<string, string> = {}): Promi
       return (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '') + (existsSync(errFile) ? readFileSync(errFile, 'utf8') : '');
     },
   };
+  recordService(dataDir, env);
   await handle.restart();
   return handle;
+}
+
+const SECRET_ENV = ['STREAM_KEY', 'ADMIN_PASSWORD', 'SESSION_SECRET', 'METRICS_TOKEN'];
+
+/**
+ * Under scripts/run-tests.mjs, every service a test starts is listed (its data folder and the secrets it
+ * was given) so that test/final can read every log of the run for secrets.
+ */
+export function recordService(dataDir: string, env: Record<string, string>): void {
+  const runDir = process.env.CDP_TEST_RUN_DIR;
+  if (!runDir) return;
+  const secrets = SECRET_ENV.map((k) => env[k]).filter((v): v is string => Boolean(v));
+  appendFileSync(path.join(runDir, 'services.jsonl'), `${JSON.stringify({ dataDir, secrets })}\n`);
 }
 
 /** Stops the service and anything left of its two nginx instances (a killed service leaves them running on purpose). */

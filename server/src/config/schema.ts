@@ -134,6 +134,15 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** HTTP API requests per minute and client address: password attempts, the admin API, the public API. */
+    rateLimits: z
+      .object({
+        login: z.number().int().min(1).max(10_000).default(20),
+        admin: z.number().int().min(1).max(100_000).default(600),
+        public: z.number().int().min(1).max(1_000_000).default(1200),
+      })
+      .strict()
+      .prefault({}),
     /** Signs viewer session cookies and salts IP hashes. Several instances behind Redis must share it. */
     sessionSecret: z.string().min(32, 'debe tener al menos 32 caracteres').optional(),
     adminSessionHours: z.number().min(1).max(24 * 30).default(12),

@@ -40,6 +40,7 @@ async function build(t: TestContext, over: Partial<AppDeps> = {}) {
     status: () => STATUS,
     health: () => HEALTH,
     readiness: () => ({ nginx: true, database: true }),
+    rateLimits: { login: 20, admin: 600, public: 1200 },
     ...over,
   });
   t.after(() => app.close());
@@ -158,4 +159,18 @@ describe('HTTP app', () => {
     await app.inject({ url: '/nope?token=abcdef123456' });
     assert.deepEqual(lines, []);
   });
+});
+
+test('the API is rate limited per client address with a readable 429; probes are not', async (t) => {
+  const { app } = await build(t, { rateLimits: { login: 1, admin: 1, public: 2 } });
+  const from = (ip: string) => ({ method: 'GET' as const, url: '/api/v1/status', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': ip } });
+  assert.equal((await app.inject(from('203.0.113.5'))).statusCode, 200);
+  assert.equal((await app.inject(from('203.0.113.5'))).statusCode, 200);
+  const limited = await app.inject(from('203.0.113.5'));
+  assert.equal(limited.statusCode, 429);
+  assert.equal(json(limited).error, 'rate_limited');
+  assert.match(String(json(limited).message), /Demasiadas solicitudes; intente de nuevo en \d+ s/);
+  assert.ok(Number(limited.headers['retry-after']) > 0);
+  assert.equal((await app.inject(from('203.0.113.6'))).statusCode, 200, 'another address has its own allowance');
+  for (let i = 0; i < 5; i++) assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
 });

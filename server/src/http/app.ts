@@ -1,10 +1,10 @@
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from '../log/logger.js';
 import type { IngestHealth } from '../media/live-pipeline.js';
 import type { StreamStatus } from '../stream/status.js';
-import { rateLimits } from './rate-limits.js';
+import { rateLimits, type ApiLimits } from './rate-limits.js';
 import type { WsGateway } from './ws-gateway.js';
 
 export interface AppDeps {
@@ -12,6 +12,8 @@ export interface AppDeps {
   gateway: WsGateway;
   status(): StreamStatus;
   health(): IngestHealth;
+  /** HTTP API requests per minute and client address. */
+  rateLimits: ApiLimits;
   /** Readiness checks by name; each true when that part works. */
   readiness(): Record<string, boolean>;
   /** Extra route sets (callbacks, chat, admin) registered by the wiring. */
@@ -29,9 +31,15 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: ['127.0.0.1', '::1'],
     bodyLimit: 64 * 1024,
+    // The router's own refusals (an over-long or undecodable path parameter) in our shape, without
+    // echoing the path back.
+    frameworkErrors: (err, _req, reply) => {
+      const long = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void (reply as FastifyReply).code(long ? 414 : 400).send({ error: 'bad_request', message: long ? 'Dirección demasiado larga / URL too long' : 'Dirección inválida / invalid URL' });
+    },
   });
   await app.register(formbody);
-  await rateLimits(app);
+  await rateLimits(app, d.rateLimits);
   await app.register(websocket, { options: { maxPayload: d.gateway.maxPayload } });
 
   app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {

@@ -1,17 +1,18 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-/** Requests per minute and per client address, by kind of route. */
-export const API_LIMITS = {
-  /** Password attempts (on top of the failed-login bucket). */
-  login: 20,
-  /** The pastor's dashboard polls a few routes every few seconds. */
-  admin: 600,
-  /** Pages and the legacy frontend: a whole congregation may share the church's Wi-Fi address. */
-  public: 1200,
-} as const;
+/**
+ * Requests per minute and per client address, by kind of route (config `rateLimits`): password attempts
+ * (on top of the failed-login bucket), the admin API (the pastor's dashboard polls a few routes every few
+ * seconds), the public API (a whole congregation may share the church's Wi-Fi address).
+ */
+export interface ApiLimits {
+  login: number;
+  admin: number;
+  public: number;
+}
 
-export type ApiGroup = keyof typeof API_LIMITS;
+export type ApiGroup = keyof ApiLimits;
 
 /**
  * Which limit a request counts against, or null for routes that are not limited here: the websockets
@@ -27,13 +28,13 @@ export function apiGroup(url: string): ApiGroup | null {
 }
 
 /** Rate limits on the HTTP API, per client address (nginx's X-Forwarded-For, trusted from loopback only). */
-export async function rateLimits(app: FastifyInstance): Promise<void> {
+export async function rateLimits(app: FastifyInstance, limits: ApiLimits): Promise<void> {
   await app.register(rateLimit, {
     global: true,
     timeWindow: 60_000,
     allowList: (req: FastifyRequest) => apiGroup(req.url) === null,
     keyGenerator: (req: FastifyRequest) => `${apiGroup(req.url) ?? 'none'}|${req.ip}`,
-    max: (req: FastifyRequest) => API_LIMITS[apiGroup(req.url) ?? 'public'],
+    max: (req: FastifyRequest) => limits[apiGroup(req.url) ?? 'public'],
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
       error: 'rate_limited',

@@ -97,6 +97,7 @@ async function start(t: TestContext, options: Partial<GatewayOptions> = {}) {
     status: () => STATUS,
     health: () => ({ nginxUp: false, publisher: false, keyframeTooLong: false, transcoder: { phase: 'stopped', restarts: 0 }, renditions: [] }),
     readiness: () => ({}),
+    rateLimits: { login: 20, admin: 600, public: 1200 },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };

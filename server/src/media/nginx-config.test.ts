@@ -164,11 +164,12 @@ describe('renderMediaConfig and renderWebConfig', () => {
     assert.deepEqual(access, [`access_log /srv/cdp/data/nginx/logs/rtmp-access.log ${format[1]};`], 'the only rtmp access log uses the safe format');
   });
 
-  test('the HTTP access log records the path without the query string', () => {
+  test('the HTTP access log records served paths without the query string, and no refused path', () => {
     const http = block(renderWebConfig(web()), /^http \{/m);
     const format = http.match(/log_format main '([^']*)';/)?.[1];
     assert.ok(format);
-    assert.ok(format.includes('$uri'));
+    assert.ok(format.includes('$cdp_logged_uri'));
+    assert.match(block(http, /map \$status \$cdp_logged_uri \{/), /"~\^\[23\]" \$uri;\s+default\s+"-";/, 'only served paths are logged');
     assert.ok(!/\$request(?!_)|\$request_uri|\$args|\$query_string/.test(format), format);
   });
 

@@ -330,7 +330,12 @@ ${MIME_TYPES}
     gzip_comp_level 5;
     gzip_types application/javascript text/css application/json application/vnd.apple.mpegurl image/svg+xml;
 
-    log_format main '$remote_addr [$time_local] "$request_method $uri" $status $body_bytes_sent $request_time';
+    # A refused request's path is not logged: someone may have typed the stream key into a URL.
+    map $status $cdp_logged_uri {
+        "~^[23]" $uri;
+        default  "-";
+    }
+    log_format main '$remote_addr [$time_local] "$request_method $cdp_logged_uri" $status $body_bytes_sent $request_time';
     access_log ${path.join(p.logs, 'access.log')} main;
 ${tempPaths(m.prefix)}
 
