@@ -234,6 +234,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     ffprobe: config.binaries.ffprobe,
     viewers: () => viewerCount.count,
     onRenditionsChange: () => gateway.broadcast({ type: 'status', ...pipeline.status() }),
+    storageDir: p.hlsDir,
   });
 
   // Sessions: a restart mid-stream continues the open one.

@@ -6,6 +6,7 @@ import type { StatusRendition, StreamStatus } from '../stream/status.js';
 import { keyframeInterval, probeKeyframeTimes } from './keyframes.js';
 import { masterEntries, masterPlaylist, transcoderArgs, type Ladder, type MasterEntry, type RenditionMedia } from './ladder.js';
 import type { MediaObserver, Observation } from './observer.js';
+import { minFreeBytes, StorageCheck, type StorageHealth } from './storage-check.js';
 import type { Transcoder, TranscoderHealth } from './transcoder.js';
 
 /** What the admin sees about the incoming stream. */
@@ -24,8 +25,10 @@ export interface IngestHealth {
   keyframeTooLong: boolean;
   transcoder: TranscoderHealth;
   renditions: { id: string; ready: boolean; publishing: boolean; segments: number; lastSegmentAgeSec?: number }[];
-  /** Things the volunteer at OBS should change, as codes the admin page explains. */
-  advice: ('keyframe_too_long' | 'bitrate_too_high' | 'bitrate_unstable' | 'transcoder_slow')[];
+  /** The disk the HLS segments are written to (absent until first measured, or without `storageDir`). */
+  storage?: StorageHealth;
+  /** Things the volunteer at OBS (or the server's keeper) should change, as codes the admin page explains. */
+  advice: ('keyframe_too_long' | 'bitrate_too_high' | 'bitrate_unstable' | 'transcoder_slow' | 'disk_full' | 'disk_low' | 'disk_unwritable')[];
 }
 
 /** One point of the admin's health chart. */
@@ -43,6 +46,8 @@ export interface HealthSample {
 const UNSTABLE_CV = 0.3;
 /** Well above the recommended 2500–4500 kbps: viewers on mobile data cannot follow the source. */
 const TOO_HIGH_KBPS = 6000;
+/** How often the HLS disk is measured (the observe loop runs every 500 ms; statfs + a probe write is enough every 2 s). */
+const STORAGE_EVERY_MS = 2000;
 
 export interface LivePipelineOptions {
   ladder: Ladder;
@@ -63,6 +68,8 @@ export interface LivePipelineOptions {
   now?: () => number;
   /** The renditions listed in the master playlist changed while live (status must be re-sent). */
   onRenditionsChange?: () => void;
+  /** The HLS folder: its disk's free space and writability are reported in health(). */
+  storageDir?: string;
 }
 
 /**
@@ -79,9 +86,15 @@ export class LivePipeline {
   private readonly now: () => number;
   private samples: HealthSample[] = [];
   private lastSampleAt = 0;
+  private readonly storage: StorageCheck | null;
 
   constructor(private readonly o: LivePipelineOptions) {
     this.now = o.now ?? Date.now;
+    // Room for three segments of the whole ladder; the source counted at the most OBS should send.
+    const ladderBps = (TOO_HIGH_KBPS + o.ladder.rungs.reduce((sum, r) => sum + (r.videoKbps ?? 0) + (r.audioKbps ?? 0), 0)) * 1000;
+    this.storage = o.storageDir
+      ? new StorageCheck({ dir: o.storageDir, minFreeBytes: minFreeBytes(ladderBps, o.fragmentSeconds), logger: o.logger, everyMs: STORAGE_EVERY_MS, now: this.now })
+      : null;
     o.stream.onChange((s, prev) => {
       o.logger.info({ event: 'stream_state', stream: o.ladder.name, state: s.state, previous: prev.state }, `stream ${s.state}`);
       if (s.state === 'offline') void this.clearMaster();
@@ -130,6 +143,8 @@ export class LivePipeline {
   }
 
   async observeOnce(): Promise<Observation> {
+    // Not awaited: a slow disk must not hold up the state machine. It throttles itself.
+    void this.storage?.check();
     const obs = await this.o.observer.observe(this.now);
     this.last = obs;
     const stream = this.o.stream;
@@ -205,8 +220,13 @@ export class LivePipeline {
     if (obs?.publisher && recent.length >= 3 && mean > TOO_HIGH_KBPS) advice.push('bitrate_too_high');
     if (obs?.publisher && cv > UNSTABLE_CV) advice.push('bitrate_unstable');
     if (obs?.publisher && speed !== undefined && speed > 0 && speed < 0.9) advice.push('transcoder_slow');
+    const storage = this.storage?.current();
+    if (storage?.problem === 'disk_full') advice.push('disk_full');
+    else if (storage?.problem === 'disk_low') advice.push('disk_low');
+    else if (storage?.problem === 'unwritable') advice.push('disk_unwritable');
     return {
       advice,
+      ...(storage ? { storage } : {}),
       nginxUp: obs?.nginxUp ?? false,
       publisher: obs?.publisher ?? false,
       inputKbps: src ? Math.round((src.bwIn || (obs?.renditions.find((r) => r.id === 'source')?.segmentBitrate ?? 0)) / 1000) : undefined,

@@ -43,3 +43,10 @@ test('with OBS gone, stale figures raise no advice', () => {
   const gone = { ...healthy, publisher: false, keyframeIntervalSec: 5, transcoder: { phase: 'stopped', restarts: 0, progress: { fps: 0, speed: 0.2 } } };
   assert.deepEqual(adviceFor(gone, 'offline'), []);
 });
+
+test('a full server disk is an error shown before the OBS advice; a nearly full one is a warning', () => {
+  const full = adviceFor({ ...healthy, advice: ['transcoder_slow', 'disk_full'] }, 'live');
+  assert.deepEqual(full.map((a) => [a.kind, a.severity]), [['disk_full', 'error'], ['transcoder_slow', 'warning']]);
+  assert.deepEqual(adviceFor({ ...healthy, advice: ['disk_low'] }, 'offline'), [{ kind: 'disk_low', severity: 'warning' }]);
+  assert.deepEqual(adviceFor({ ...healthy, advice: ['disk_unwritable'] }, 'live'), [{ kind: 'disk_unwritable', severity: 'error' }]);
+});

@@ -12,7 +12,15 @@ const KEYFRAME_TOLERANCE_SEC = 0.1;
 /** Below this speed the ladder falls behind real time and the lower qualities stall. */
 const SLOW_SPEED = 0.9;
 
-export type AdviceKind = 'nginx_down' | 'keyframe_too_long' | 'bitrate_too_high' | 'bitrate_unstable' | 'transcoder_slow';
+export type AdviceKind =
+  | 'nginx_down'
+  | 'disk_full'
+  | 'disk_unwritable'
+  | 'disk_low'
+  | 'keyframe_too_long'
+  | 'bitrate_too_high'
+  | 'bitrate_unstable'
+  | 'transcoder_slow';
 
 export interface Advice {
   kind: AdviceKind;
@@ -21,7 +29,9 @@ export interface Advice {
   keyframeIntervalSec?: number;
 }
 
-const ORDER: readonly AdviceKind[] = ['nginx_down', 'keyframe_too_long', 'bitrate_too_high', 'bitrate_unstable', 'transcoder_slow'];
+const ORDER: readonly AdviceKind[] = ['nginx_down', 'disk_full', 'disk_unwritable', 'disk_low', 'keyframe_too_long', 'bitrate_too_high', 'bitrate_unstable', 'transcoder_slow'];
+/** Faults that stop the stream for everyone; the rest are things to improve. */
+const ERRORS: readonly AdviceKind[] = ['nginx_down', 'disk_full', 'disk_unwritable'];
 /** Above the recommended 2500–4500 kbps with room to spare: viewers on mobile data can't follow. */
 export const BITRATE_TOO_HIGH_KBPS = 6000;
 
@@ -38,7 +48,7 @@ export function adviceFor(health: IngestHealth, state: StreamState): Advice[] {
   }
   return ORDER.filter((k) => kinds.has(k)).map((kind) => ({
     kind,
-    severity: kind === 'nginx_down' ? 'error' : 'warning',
+    severity: ERRORS.includes(kind) ? 'error' : 'warning',
     ...(kind === 'keyframe_too_long' && health.keyframeIntervalSec !== undefined ? { keyframeIntervalSec: health.keyframeIntervalSec } : {}),
   }));
 }

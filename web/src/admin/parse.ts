@@ -3,7 +3,7 @@
  * becomes "unknown" on the page instead of a crash.
  */
 import { OFFLINE_STATUS, parseStatus } from '../lib/status';
-import type { AdviceCode, HealthSample, IngestHealth, Overview, RenditionHealth, StreamSession } from './types';
+import type { AdviceCode, HealthSample, IngestHealth, Overview, RenditionHealth, StorageHealth, StreamSession } from './types';
 
 type Obj = Record<string, unknown>;
 
@@ -12,7 +12,8 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-const ADVICE: readonly AdviceCode[] = ['keyframe_too_long', 'bitrate_too_high', 'bitrate_unstable', 'transcoder_slow'];
+const ADVICE: readonly AdviceCode[] = ['keyframe_too_long', 'bitrate_too_high', 'bitrate_unstable', 'transcoder_slow', 'disk_full', 'disk_low', 'disk_unwritable'];
+const STORAGE_PROBLEMS: readonly string[] = ['disk_full', 'disk_low', 'unwritable'];
 
 function parseRenditionHealth(v: unknown): RenditionHealth | null {
   if (!isObj(v) || typeof v.id !== 'string') return null;
@@ -23,6 +24,12 @@ function parseRenditionHealth(v: unknown): RenditionHealth | null {
     segments: num(v.segments) ?? 0,
     lastSegmentAgeSec: num(v.lastSegmentAgeSec),
   };
+}
+
+function parseStorage(v: unknown): StorageHealth | undefined {
+  if (!isObj(v) || num(v.freeBytes) === undefined || num(v.totalBytes) === undefined) return undefined;
+  const problem = STORAGE_PROBLEMS.includes(v.problem as string) ? (v.problem as StorageHealth['problem']) : undefined;
+  return { freeBytes: num(v.freeBytes)!, totalBytes: num(v.totalBytes)!, ok: v.ok !== false, ...(problem ? { problem } : {}) };
 }
 
 export function parseHealth(v: unknown): IngestHealth {
@@ -49,6 +56,7 @@ export function parseHealth(v: unknown): IngestHealth {
       ...(fps !== undefined && speed !== undefined ? { progress: { fps, speed } } : {}),
     },
     renditions: list(o.renditions).map(parseRenditionHealth).filter((r): r is RenditionHealth => r !== null),
+    ...(parseStorage(o.storage) ? { storage: parseStorage(o.storage)! } : {}),
   };
 }
 

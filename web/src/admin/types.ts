@@ -3,7 +3,7 @@ import type { ScheduleEntry } from '../lib/schedule';
 import type { StreamStatus } from '../lib/status';
 
 /** Codes the server raises for the volunteer at OBS; the page explains each in plain words. */
-export type AdviceCode = 'keyframe_too_long' | 'bitrate_too_high' | 'bitrate_unstable' | 'transcoder_slow';
+export type AdviceCode = 'keyframe_too_long' | 'bitrate_too_high' | 'bitrate_unstable' | 'transcoder_slow' | 'disk_full' | 'disk_low' | 'disk_unwritable';
 
 export interface RenditionHealth {
   id: string;
@@ -27,6 +27,16 @@ export interface IngestHealth {
   keyframeTooLong: boolean;
   transcoder: { phase: string; restarts: number; progress?: { fps: number; speed: number } };
   renditions: RenditionHealth[];
+  /** The disk the video segments are written to; absent when the server has not measured it. */
+  storage?: StorageHealth;
+}
+
+export interface StorageHealth {
+  freeBytes: number;
+  totalBytes: number;
+  /** New segments can be written ("disk_low" is only a warning). */
+  ok: boolean;
+  problem?: 'disk_full' | 'disk_low' | 'unwritable';
 }
 
 /** One broadcast: from the publisher connecting to the stream going offline. */

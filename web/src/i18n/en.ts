@@ -155,6 +155,18 @@ export const en: Messages = {
         title: 'The server cannot keep up preparing the qualities',
         body: 'The server converts the video slower than it arrives, and the medium and low qualities fall behind. In OBS use 1280×720 at 30 fps, or free the server from other work.',
       },
+      disk_full: {
+        title: "The server's disk is full",
+        body: "The server's disk is full: the stream cannot save video and viewers are stuck. Free up space on the server (for example, delete old recordings or logs); the stream resumes on its own as soon as there is room.",
+      },
+      disk_unwritable: {
+        title: 'The server cannot save the video',
+        body: "The server's video folder cannot be written to (permissions or a read-only disk): the stream is not advancing. Check the data folder's permissions or the disk's state on the server.",
+      },
+      disk_low: {
+        title: "The server's disk is almost full",
+        body: 'If the disk fills up, the stream stops. Free up space on the server before the next service.',
+      },
       nginx_down: {
         title: 'The video server is not responding',
         body: 'The service is restarting it on its own. If this lasts more than a minute, restart the service on the server.',

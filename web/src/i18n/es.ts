@@ -156,6 +156,18 @@ export const es = {
         title: 'El servidor no alcanza a preparar las calidades',
         body: 'El servidor convierte el video más lento de lo que llega, y las calidades media y baja se atrasan. En OBS use 1280×720 a 30 fps, o libere el servidor de otros trabajos.',
       },
+      disk_full: {
+        title: 'El disco del servidor está lleno',
+        body: 'El disco del servidor está lleno: la transmisión no puede guardar video y los espectadores quedan detenidos. Libere espacio en el servidor (por ejemplo, borre grabaciones o registros antiguos); la transmisión sigue sola en cuanto haya espacio.',
+      },
+      disk_unwritable: {
+        title: 'El servidor no puede guardar el video',
+        body: 'La carpeta de video del servidor no permite escribir (permisos o disco de solo lectura): la transmisión no avanza. Revise los permisos de la carpeta de datos o el estado del disco en el servidor.',
+      },
+      disk_low: {
+        title: 'Queda poco espacio en el disco del servidor',
+        body: 'Si el disco se llena, la transmisión se detiene. Libere espacio en el servidor antes del próximo culto.',
+      },
       nginx_down: {
         title: 'El servidor de video no responde',
         body: 'El servicio lo está reiniciando solo. Si sigue así por más de un minuto, reinicie el servicio en el servidor.',
