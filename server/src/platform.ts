@@ -208,9 +208,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     },
   });
   const stream = new LiveStream({ renditions: ladder.all.map((r) => r.id), graceMs: config.graceSeconds * 1000 }, Date.now());
-  // A transcoder orphaned by a killed service would hold the rungs' names: end it before starting ours.
   const transcoderPidFile = path.join(config.dataDir, 'transcoder.pid');
-  killOrphanTranscoder(transcoderPidFile, logger);
   const transcoder = config.transcoder.enabled
     ? new Transcoder({
         ffmpeg: config.binaries.ffmpeg,
@@ -218,6 +216,16 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
         onPid: (pid) => (pid ? writeFileSync(transcoderPidFile, String(pid)) : rmSync(transcoderPidFile, { force: true })),
       })
     : null;
+  // A ladder left running by a killed service keeps serving the rungs: adopt it (no gap for viewers),
+  // or end it if this start has no transcoder or it is not ours.
+  const orphan = orphanTranscoder(transcoderPidFile, config.rtmpPort);
+  if (orphan !== undefined) {
+    if (transcoder) transcoder.adopt(orphan);
+    else {
+      process.kill(orphan, 'SIGKILL');
+      logger.warn({ event: 'transcoder_orphan_killed', pid: orphan }, 'ended a transcoder left by a previous start');
+    }
+  }
   const observer = new MediaObserver({ statUrl: `http://127.0.0.1:${config.nginxStatPort}/stat`, hlsDir: p.hlsDir, ladder, fragmentSeconds: config.hls.fragmentSeconds });
   const pipeline = new LivePipeline({
     ladder,
@@ -413,16 +421,17 @@ function describeCertificate(file: string | undefined): { subject: string; valid
   }
 }
 
-function killOrphanTranscoder(pidFile: string, logger: Logger): void {
-  if (!existsSync(pidFile)) return;
+/** The pid of a ladder ffmpeg a previous start left running (publishing into our hls application), if any. */
+function orphanTranscoder(pidFile: string, rtmpPort: number): number | undefined {
+  if (!existsSync(pidFile)) return undefined;
   const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
-  rmSync(pidFile, { force: true });
   try {
-    if (pid > 1 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('ffmpeg')) {
-      process.kill(pid, 'SIGKILL');
-      logger.warn({ event: 'transcoder_orphan_killed', pid }, 'ended a transcoder left by a previous start');
-    }
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    if (pid > 1 && cmdline.includes('ffmpeg') && cmdline.includes(`rtmp://127.0.0.1:${rtmpPort}/hls/`) && !/^State:\s+Z/m.test(status)) return pid;
   } catch {
-    /* already gone */
+    /* gone */
   }
+  rmSync(pidFile, { force: true });
+  return undefined;
 }

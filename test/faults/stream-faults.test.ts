@@ -132,6 +132,8 @@ describe('stream faults: publisher blip, transcoder and service killed', { timeo
     ws.close();
     console.log(`# states after the restart: ${firstSeen} then ${ws.states.join(' → ')}`);
     assert.ok(seconds <= 3, `live ${seconds} s after the restarted service answered (bound 3 s; first state seen "${firstSeen}")`);
+    // The ladder the killed service left running was taken over, not restarted: the rungs never paused.
+    assert.match(svc.logs(), /"event":"transcoder_adopted"/);
   });
 });
 

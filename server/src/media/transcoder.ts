@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../log/logger.js';
 import { ProgressParser, type TranscoderProgress } from './ffmpeg-progress.js';
@@ -31,6 +32,9 @@ export interface TranscoderOptions {
  */
 export class Transcoder {
   private child: ChildProcess | null = null;
+  /** A ladder ffmpeg a killed service left running, taken over by this one. */
+  private adoptedPid: number | null = null;
+  private adoptWatch: NodeJS.Timeout | null = null;
   private args: string[] | null = null;
   private timer: NodeJS.Timeout | null = null;
   private delay: number;
@@ -38,21 +42,48 @@ export class Transcoder {
   private readonly health: TranscoderHealth = { phase: 'stopped', restarts: 0 };
 
   constructor(private readonly o: TranscoderOptions) {
-    this.delay = o.restartDelayMs ?? 500;
+    this.delay = o.restartDelayMs ?? 100;
   }
 
   get wanted(): boolean {
-    return this.args !== null;
+    return this.args !== null || this.adoptedPid !== null;
   }
 
   status(): TranscoderHealth {
-    return { ...this.health, pid: this.child?.pid };
+    return { ...this.health, pid: this.child?.pid ?? this.adoptedPid ?? undefined };
+  }
+
+  /**
+   * Takes over the ladder a killed service left running: the rungs keep their segments coming and viewers
+   * see no gap. The next `ensure` keeps it if its arguments are the ones wanted, or replaces it.
+   */
+  adopt(pid: number): void {
+    if (!isAlive(pid)) return;
+    this.adoptedPid = pid;
+    this.startedAt = Date.now();
+    this.health.phase = 'running';
+    this.o.logger.info({ event: 'transcoder_adopted', pid }, 'transcoder left by a previous start adopted');
+    this.adoptWatch = setInterval(() => {
+      if (this.adoptedPid === null || isAlive(this.adoptedPid)) return;
+      const gone = this.adoptedPid;
+      this.dropAdopted();
+      this.o.onPid?.(undefined);
+      if (!this.args) return;
+      this.health.restarts += 1;
+      this.o.logger.warn({ event: 'transcoder_exited', pid: gone, adopted: true }, 'adopted transcoder exited; restarting');
+      if (!this.timer && !this.child) this.launch();
+    }, 250);
   }
 
   /** Starts (or keeps running) the transcoder with these arguments. */
   ensure(args: string[]): void {
     const same = this.args !== null && this.args.join('\u0000') === args.join('\u0000');
     this.args = args;
+    if (this.adoptedPid !== null) {
+      // Kept if it runs what we would run; otherwise ended, and the watch starts ours when it is gone.
+      if (argsOf(this.adoptedPid)?.join('\u0000') !== args.join('\u0000')) signal(this.adoptedPid, 'SIGINT');
+      return;
+    }
     if (same && (this.child || this.timer)) return;
     if (this.child) {
       // Arguments changed (e.g. the source gained audio): restart with the new ones.
@@ -66,6 +97,17 @@ export class Transcoder {
     this.args = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.adoptedPid !== null) {
+      const pid = this.adoptedPid;
+      this.dropAdopted();
+      this.health.phase = 'stopped';
+      signal(pid, 'SIGINT');
+      const end = Date.now() + graceMs;
+      while (isAlive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      signal(pid, 'SIGKILL');
+      this.o.onPid?.(undefined);
+      return;
+    }
     const child = this.child;
     this.health.phase = 'stopped';
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -109,12 +151,44 @@ export class Transcoder {
         log.info({ event: 'transcoder_stopped', code, signal }, 'transcoder stopped');
         return;
       }
-      if (Date.now() - this.startedAt > (this.o.stableAfterMs ?? 20_000)) this.delay = this.o.restartDelayMs ?? 500;
+      if (Date.now() - this.startedAt > (this.o.stableAfterMs ?? 20_000)) this.delay = this.o.restartDelayMs ?? 100;
       this.health.restarts += 1;
       this.health.phase = 'restarting';
       log.warn({ event: 'transcoder_exited', code, signal, restartInMs: this.delay }, 'transcoder exited; restarting');
       this.timer = setTimeout(() => this.launch(), this.delay);
       this.delay = Math.min(this.delay * 2, this.o.maxRestartDelayMs ?? 4000);
     });
+  }
+
+  private dropAdopted(): void {
+    if (this.adoptWatch) clearInterval(this.adoptWatch);
+    this.adoptWatch = null;
+    this.adoptedPid = null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** The arguments a running process was started with (without the program), or undefined. */
+function argsOf(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(1, -1);
+  } catch {
+    return undefined;
   }
 }
