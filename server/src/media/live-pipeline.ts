@@ -82,6 +82,7 @@ export class LivePipeline {
   private last: Observation | null = null;
   private listed = new Map<string, RenditionMedia>();
   private masterText = '';
+  private masterWriteError: string | undefined;
   private keyframe: { at: number; segment?: string; interval?: number; samples: number[] } = { at: 0, samples: [] };
   private readonly now: () => number;
   private samples: HealthSample[] = [];
@@ -155,7 +156,9 @@ export class LivePipeline {
     const allReady = obs.publisher && this.o.ladder.all.every((r) => ready.includes(r.id));
     const wasLive = stream.state.state === 'live';
     const masterChanged = allReady || wasLive ? await this.updateMaster(obs) : false;
-    stream.dispatch({ type: 'observed', at: obs.at, publisher: obs.publisher, publisherSince: obs.publisherSince, ready });
+    // No master playlist on disk (it could not be written): not "live" yet, whatever the renditions say.
+    const announce = allReady && !wasLive && this.masterText === '' ? [] : ready;
+    stream.dispatch({ type: 'observed', at: obs.at, publisher: obs.publisher, publisherSince: obs.publisherSince, ready: announce });
     stream.dispatch({ type: 'tick', at: obs.at });
     if (masterChanged && wasLive && stream.state.state === 'live') this.o.onRenditionsChange?.();
     this.driveTranscoder(obs);
@@ -305,11 +308,22 @@ export class LivePipeline {
     }
     const text = masterPlaylist(this.entries());
     if (text === this.masterText) return false;
-    await mkdir(this.o.masterDir, { recursive: true });
     const file = path.join(this.o.masterDir, `${this.o.ladder.name}.m3u8`);
     const tmp = `${file}.tmp`;
-    await writeFile(tmp, text);
-    await rename(tmp, file);
+    try {
+      await mkdir(this.o.masterDir, { recursive: true });
+      await writeFile(tmp, text);
+      await rename(tmp, file);
+    } catch (err) {
+      // A full disk must not stop the state from being observed: the previous master stays, and the next
+      // observation tries again (health says why: storage).
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== this.masterWriteError) this.o.logger.error({ event: 'master_write_failed', code }, 'could not write the master playlist');
+      this.masterWriteError = code;
+      await rm(tmp, { force: true }).catch(() => undefined);
+      return false;
+    }
+    this.masterWriteError = undefined;
     this.masterText = text;
     this.o.logger.info({ event: 'master_written', stream: this.o.ladder.name, renditions: [...this.listed.keys()] }, 'master playlist written');
     return true;
