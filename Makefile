@@ -13,7 +13,8 @@ start: system-deps deps build
 
 ## Unit, integration and browser tests (real nginx, ffmpeg, SQLite, Redis and Chromium).
 test: system-deps test-deps deps build
-	@npm test
+	@# 5,000 simulated HLS viewers need ~10,000 descriptors: raise the soft limit as far as allowed.
+	@ulimit -n 65536 2>/dev/null || ulimit -n "$$(ulimit -Hn)" 2>/dev/null || true; npm test
 
 system-deps:
 	@command -v node >/dev/null && node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { \

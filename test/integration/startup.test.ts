@@ -56,6 +56,32 @@ describe('starting the platform', { timeout: 240_000 }, () => {
     assert.doesNotMatch(second.stdout, /admin password/, 'the admin password is shown only the first time');
   });
 
+  test('a forgotten admin password is replaced with cli admin-password, unless it comes from ADMIN_PASSWORD', () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cdp-pw-'));
+    assert.equal(run(CLI, ['banner'], { DATA_DIR: dataDir }).status, 0);
+    const hashBefore = JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).adminPasswordHash;
+    const r = run(CLI, ['admin-password'], { DATA_DIR: dataDir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /admin password: [A-Za-z0-9_-]{16}\n/);
+    assert.notEqual(JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).adminPasswordHash, hashBefore, 'a new hash is stored');
+    const fromEnv = run(CLI, ['admin-password'], { DATA_DIR: dataDir, ADMIN_PASSWORD: 'una-clave-larga' });
+    assert.equal(fromEnv.status, 2);
+    assert.match(fromEnv.stderr, /ADMIN_PASSWORD/);
+  });
+
+  test('the service started without a terminal logs that secrets were generated, never the secrets', async () => {
+    const svc = await startService({ STREAM_KEY: '' });
+    try {
+      const secrets = JSON.parse(readFileSync(path.join(svc.dataDir, 'secrets.json'), 'utf8'));
+      const key = secrets.streamKeys[0].key as string;
+      assert.match(svc.logs(), /"event":"secrets_generated"/);
+      assert.ok(!svc.logs().includes(key), 'the generated key is not in stdout or stderr');
+      assert.doesNotMatch(svc.logs(), /shown once/);
+    } finally {
+      await cleanupService(svc);
+    }
+  });
+
   test('a busy public port is reported clearly and nothing is left running', async () => {
     const busy = net.createServer();
     const port = await freePort();
