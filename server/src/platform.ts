@@ -11,7 +11,8 @@ import { callbackRoutes } from './media/callbacks.js';
 import { buildLadder } from './media/ladder.js';
 import { LivePipeline } from './media/live-pipeline.js';
 import { nginxPaths, renderMediaConfig, renderWebConfig, type MediaNginxModel, type WebNginxModel } from './media/nginx-config.js';
-import { NginxProcess } from './media/nginx-process.js';
+import { NginxProcess, type NginxProcessOptions } from './media/nginx-process.js';
+import { commandLine, isAlive } from './media/processes.js';
 import { workerUserFor } from './media/nginx-user.js';
 import { MediaObserver } from './media/observer.js';
 import { PublishAuth } from './media/publish-auth.js';
@@ -157,30 +158,18 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   };
   // Two nginx instances: the media one (RTMP) is never reloaded while live — nginx-rtmp would lose the
   // stream from /stat — while the web one reloads freely for a renewed certificate.
-  const mediaNginx = new NginxProcess({
-    binary: config.binaries.nginx,
-    prefix: p.nginxPrefix,
-    conf: p.nginx.conf,
-    pidFile: p.nginx.pid,
-    logger: logger.child({ nginx: 'media' }),
-    redactor,
-    ports: [
-      { port: config.rtmpPort, what: 'RTMP' },
-      { port: config.nginxStatPort, host: '127.0.0.1', what: 'nginx /stat' },
-    ],
-  });
-  const webNginx = new NginxProcess({
-    binary: config.binaries.nginx,
-    prefix: p.webPrefix,
-    conf: p.web.conf,
-    pidFile: p.web.pid,
-    logger: logger.child({ nginx: 'web' }),
-    redactor,
-    ports: [
-      { port: config.httpPort, what: 'HTTP' },
-      ...(webModel.tls ? [{ port: webModel.tls.port, what: 'HTTPS' }] : []),
-    ],
-  });
+  const nginxInstance = (name: 'media' | 'web', prefix: string, ports: NginxProcessOptions['ports']) => {
+    const { conf, pid } = nginxPaths(prefix);
+    return new NginxProcess({ binary: config.binaries.nginx, prefix, conf, pidFile: pid, logger: logger.child({ nginx: name }), redactor, ports });
+  };
+  const mediaNginx = nginxInstance('media', p.nginxPrefix, [
+    { port: config.rtmpPort, what: 'RTMP' },
+    { port: config.nginxStatPort, host: '127.0.0.1', what: 'nginx /stat' },
+  ]);
+  const webNginx = nginxInstance('web', p.webPrefix, [
+    { port: config.httpPort, what: 'HTTP' },
+    ...(webModel.tls ? [{ port: webModel.tls.port, what: 'HTTPS' }] : []),
+  ]);
   const writeConfig = (file: string, text: string): boolean => {
     const changed = !existsSync(file) || readFileSync(file, 'utf8') !== text;
     if (changed) writeFileSync(file, text, { mode: 0o600 });
@@ -425,13 +414,8 @@ function describeCertificate(file: string | undefined): { subject: string; valid
 function orphanTranscoder(pidFile: string, rtmpPort: number): number | undefined {
   if (!existsSync(pidFile)) return undefined;
   const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    if (pid > 1 && cmdline.includes('ffmpeg') && cmdline.includes(`rtmp://127.0.0.1:${rtmpPort}/hls/`) && !/^State:\s+Z/m.test(status)) return pid;
-  } catch {
-    /* gone */
-  }
+  const cmd = pid > 1 ? commandLine(pid)?.join(' ') : undefined;
+  if (cmd && isAlive(pid) && cmd.includes('ffmpeg') && cmd.includes(`rtmp://127.0.0.1:${rtmpPort}/hls/`)) return pid;
   rmSync(pidFile, { force: true });
   return undefined;
 }

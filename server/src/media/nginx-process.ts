@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { Logger } from '../log/logger.js';
 import type { Redactor } from '../log/redactor.js';
+import { isAlive, signal } from './processes.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -194,30 +195,7 @@ export class NginxProcess {
  * lead their own group, so the group id is the master's pid; a group that is gone is no error.
  */
 function killOrphanWorkers(masterPid: number): void {
-  try {
-    process.kill(-masterPid, 'SIGKILL');
-  } catch {
-    /* no such group: nothing left */
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    // A zombie still answers kill(0); its /proc status says so.
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return !/^State:\s+Z/m.test(status);
-  } catch {
-    return false;
-  }
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    /* already gone */
-  }
+  signal(-masterPid, 'SIGKILL');
 }
 
 async function waitForExit(pid: number, ms: number): Promise<boolean> {

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../log/logger.js';
 import { ProgressParser, type TranscoderProgress } from './ffmpeg-progress.js';
+import { commandLine, isAlive, signal } from './processes.js';
 
 export type TranscoderPhase = 'stopped' | 'running' | 'restarting';
 
@@ -81,7 +81,7 @@ export class Transcoder {
     this.args = args;
     if (this.adoptedPid !== null) {
       // Kept if it runs what we would run; otherwise ended, and the watch starts ours when it is gone.
-      if (argsOf(this.adoptedPid)?.join('\u0000') !== args.join('\u0000')) signal(this.adoptedPid, 'SIGINT');
+      if (commandLine(this.adoptedPid)?.slice(1).join('\u0000') !== args.join('\u0000')) signal(this.adoptedPid, 'SIGINT');
       return;
     }
     if (same && (this.child || this.timer)) return;
@@ -164,31 +164,5 @@ export class Transcoder {
     if (this.adoptWatch) clearInterval(this.adoptWatch);
     this.adoptWatch = null;
     this.adoptedPid = null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    /* already gone */
-  }
-}
-
-/** The arguments a running process was started with (without the program), or undefined. */
-function argsOf(pid: number): string[] | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(1, -1);
-  } catch {
-    return undefined;
   }
 }
