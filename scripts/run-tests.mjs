@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the test suites with node's own test runner (TypeScript through tsx).
-//   node scripts/run-tests.mjs              unit, then integration
+//   node scripts/run-tests.mjs              unit, then integration (test/final last)
 //   node scripts/run-tests.mjs unit         unit tests beside the code (server/src, web/src): fast, in parallel
 //   node scripts/run-tests.mjs integration  real nginx, ffmpeg, SQLite, Redis, Chromium (test/): one file at a time
 // Ends with a plain "N passed, N failed" line covering everything that ran.
@@ -30,11 +30,13 @@ function find(dir, out = []) {
 
 const suites = [];
 if (which === 'all' || which === 'unit') suites.push({ name: 'unit', files: [...find(path.join(root, 'server', 'src')), ...find(path.join(root, 'web', 'src'))], concurrency: 2 });
-// test/final runs last: it reads the logs every earlier integration test left.
+// test/final runs after everything else, as its own suite (node's runner orders the files it is given): it
+// reads the logs every earlier integration test left.
 const finalDir = path.join(root, 'test', 'final');
 if (which === 'all' || which === 'integration') {
   const files = find(path.join(root, 'test'));
-  suites.push({ name: 'integration', files: [...files.filter((f) => !f.startsWith(finalDir + path.sep)), ...files.filter((f) => f.startsWith(finalDir + path.sep))], concurrency: 1 });
+  suites.push({ name: 'integration', files: files.filter((f) => !f.startsWith(finalDir + path.sep)), concurrency: 1 });
+  suites.push({ name: 'final', files: files.filter((f) => f.startsWith(finalDir + path.sep)), concurrency: 1 });
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cdp-tests-'));
