@@ -11,8 +11,10 @@ start: system-deps deps build
 	@node dist/server/src/cli.js banner
 	@exec node dist/server/src/main.js
 
-## Unit, integration and browser tests (real nginx, ffmpeg, SQLite, Redis and Chromium).
+## Type checks (server, tests, benchmarks, web), then unit, integration and browser tests (real nginx,
+## ffmpeg, SQLite, Redis and Chromium).
 test: system-deps test-deps deps build
+	@npm run --silent typecheck
 	@# 5,000 simulated HLS viewers need ~10,000 descriptors: raise the soft limit as far as allowed.
 	@ulimit -n 65536 2>/dev/null || ulimit -n "$$(ulimit -Hn)" 2>/dev/null || true; npm test
 
@@ -33,12 +35,13 @@ system-deps:
 	fi
 
 # What only the tests need: Chromium (browser tests), redis-server (several instances), iproute2 (a second
-# host in a network namespace).
+# host in a network namespace), logrotate (the shipped log rotation is run for real).
 test-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v ip >/dev/null || missing="$$missing iproute2"; \
+	[ -x /usr/sbin/logrotate ] || missing="$$missing logrotate"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Instalando para las pruebas / installing for the tests:$$missing"; \
 	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends$$missing || { \

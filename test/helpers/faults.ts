@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parseMediaPlaylist } from '../../server/src/media/playlist.js';
+import { commandLine, isAlive, signal } from '../../server/src/media/processes.js';
 import { publish, sleep, type Publisher } from './platform.js';
 
 /** One line the lead collects for the README's "Reliability" table. */
@@ -17,49 +18,48 @@ export function readPid(file: string): number {
   return pid;
 }
 
-export function alive(pid: number): boolean {
+export const alive = isAlive;
+
+/** Fields of /proc/PID/stat after the command (field 3, the state, comes first), or undefined once gone. */
+function statFields(pid: number): string[] | undefined {
   try {
-    process.kill(pid, 0);
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command (field 2) may hold spaces, so read after its ")".
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** Direct children of a process (from /proc), e.g. nginx's workers. */
-export function childrenOf(pid: number): number[] {
+/** Pids of the running processes (zombies excluded) that satisfy `match`. */
+export function pidsWhere(match: (pid: number, fields: string[]) => boolean): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // Field 4 is the parent pid; the command (field 2) may hold spaces, so read after its ")".
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(name));
-    } catch {
-      /* gone meanwhile */
-    }
+    const pid = Number(name);
+    const fields = statFields(pid);
+    if (fields && match(pid, fields) && isAlive(pid)) out.push(pid);
   }
   return out;
 }
 
+/** Direct children of a process (from /proc), e.g. nginx's workers. */
+export function childrenOf(pid: number): number[] {
+  return pidsWhere((_, fields) => Number(fields[1]) === pid);
+}
+
+/** Running members of a process group (an nginx master leads its workers' group). */
+export function groupMembers(pgid: number): number[] {
+  return pidsWhere((_, fields) => Number(fields[2]) === pgid);
+}
+
 export function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-  } catch {
-    return '';
-  }
+  return (commandLine(pid) ?? []).join(' ');
 }
 
 /** Kills exactly these pids (processes this test caused to exist), ignoring those already gone. */
 export function killPids(pids: Iterable<number>, sig: NodeJS.Signals = 'SIGKILL'): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      /* gone */
-    }
-  }
+  for (const pid of pids) signal(pid, sig);
 }
 
 /**

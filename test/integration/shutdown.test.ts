@@ -7,44 +7,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cleanupService, ensureBuilt, publish, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
+import { alive, cmdline, groupMembers, pidsWhere } from '../helpers/faults.js';
 import { connect } from '../helpers/ws-client.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-/** Live processes in a process group (an nginx master leads its workers' group). */
-function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && alive(Number(pid))) out.push(Number(pid));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
 
 /** Processes whose command line mentions the folder (nginx masters and ffmpeg of this service). */
 function processesUsing(dir: string): string[] {
-  const out: string[] = [];
-  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmd.includes(dir) && alive(Number(pid))) out.push(`${pid} ${cmd.slice(0, 80)}`);
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
+  return pidsWhere((pid) => cmdline(pid).includes(dir)).map((pid) => `${pid} ${cmdline(pid).slice(0, 80)}`);
 }
 
 describe('graceful shutdown while live', { timeout: 120_000 }, () => {

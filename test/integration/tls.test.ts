@@ -1,12 +1,12 @@
 /**
  * TLS with a real nginx: HTTPS with a self-signed certificate, plain HTTP for ACME challenges and redirects,
- * security headers, and the renewal path — replace the files, SIGHUP the service (what `systemctl reload`
- * and the certbot deploy hook do) — proved with `openssl s_client` while an HLS download and websocket
- * clients are in progress.
+ * security headers, and the renewal path — certbot's deploy hook (deploy/certbot-deploy-hook.sh) copies the
+ * renewed files and reloads the service with SIGHUP, as `systemctl reload` does — proved with
+ * `openssl s_client` while an HLS download and websocket clients are in progress.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -16,6 +16,8 @@ import { connect, type TestSocket } from '../helpers/ws-client.js';
 
 // The certificates are self-signed: this process trusts whatever the test's nginx presents.
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+
+const HOOK = path.resolve(import.meta.dirname, '..', '..', 'deploy', 'certbot-deploy-hook.sh');
 
 function makeCertificate(dir: string, cn: string): { cert: string; key: string } {
   const cert = path.join(dir, `${cn}.crt`);
@@ -141,7 +143,7 @@ describe('HTTPS, certificate renewal without downtime, security headers', { time
     assert.equal(api.headers.get('strict-transport-security'), 'max-age=63072000');
   });
 
-  test('a renewed certificate is served after SIGHUP while an HLS download and the websockets carry on', async () => {
+  test('a certificate renewed through the certbot deploy hook is served while an HLS download and the websockets carry on', async () => {
     const wss = `wss://127.0.0.1:${httpsPort}/ws`;
     const join = async (nick: string) => {
       const s = await connect(wss);
@@ -161,16 +163,31 @@ describe('HTTPS, certificate renewal without downtime, security headers', { time
     const segment = playlist.split('\n').filter((l) => l.endsWith('.ts')).at(-1)!;
     const download = slowDownload(httpsPort, `/video/envivo/${segment}`, 16 * 1024, 250);
 
-    // certbot writes the new files; nothing changes until the reload.
-    replaceFile(path.join(certDir, 'live', 'fullchain.pem'), second.cert);
-    replaceFile(path.join(certDir, 'live', 'privkey.pem'), second.key);
-    await sleep(500);
+    // The renewal as it happens in production: certbot renews into its lineage folder and runs our deploy
+    // hook, which checks and copies the files to where the service reads them and asks for a reload (here
+    // the SIGHUP that `systemctl reload casadelpadre` sends).
     assert.match(servedSubject(httpsPort), /primero/);
-
-    const servicePid = svc.proc.pid;
+    const servicePid = svc.proc.pid!;
     const mediaNginx = readFileSync(path.join(svc.dataDir, 'nginx', 'nginx.pid'), 'utf8').trim();
     const webNginx = readFileSync(path.join(svc.dataDir, 'nginx-web', 'nginx.pid'), 'utf8').trim();
-    svc.proc.kill('SIGHUP');
+    const lineage = path.join(certDir, 'letsencrypt', 'live', 'envivo.test');
+    mkdirSync(lineage, { recursive: true });
+    copyFileSync(second.cert, path.join(lineage, 'fullchain.pem'));
+    copyFileSync(second.key, path.join(lineage, 'privkey.pem'));
+    const reload = path.join(certDir, 'reload.sh');
+    writeFileSync(reload, `#!/bin/sh\nexec kill -HUP ${servicePid}\n`, { mode: 0o755 });
+    const hook = spawnSync('bash', [HOOK], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        RENEWED_LINEAGE: lineage,
+        CASADELPADRE_TLS_DIR: path.join(certDir, 'live'),
+        CASADELPADRE_GROUP: execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim(),
+        CASADELPADRE_RELOAD_CMD: reload,
+      },
+    });
+    assert.equal(hook.status, 0, hook.stderr);
+    assert.match(hook.stdout, /reloaded/);
     const reloadedAt = Date.now();
     await waitFor('the new certificate to be served', () => /segundo/.test(servedSubject(httpsPort)), 10_000, 200);
     console.log(`FIGURE tls-reload-to-new-certificate-s=${((Date.now() - reloadedAt) / 1000).toFixed(2)}`);

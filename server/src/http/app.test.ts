@@ -27,6 +27,7 @@ const HEALTH: IngestHealth = {
   keyframeTooLong: false,
   transcoder: { phase: 'stopped', restarts: 0 },
   renditions: [],
+  advice: [],
 };
 
 /** The app with its dependencies; everything it logs is captured. */

@@ -95,7 +95,7 @@ async function start(t: TestContext, options: Partial<GatewayOptions> = {}) {
     logger,
     gateway,
     status: () => STATUS,
-    health: () => ({ nginxUp: false, publisher: false, keyframeTooLong: false, transcoder: { phase: 'stopped', restarts: 0 }, renditions: [] }),
+    health: () => ({ nginxUp: false, publisher: false, keyframeTooLong: false, transcoder: { phase: 'stopped', restarts: 0 }, renditions: [], advice: [] }),
     readiness: () => ({}),
     rateLimits: { login: 20, admin: 600, public: 1200 },
   });

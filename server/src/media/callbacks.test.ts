@@ -43,6 +43,7 @@ async function build(t: TestContext) {
       throw new Error('not used');
     },
     readiness: () => ({}),
+    rateLimits: { login: 20, admin: 600, public: 1200 },
     plugins: [
       (a) =>
         callbackRoutes(a, {
