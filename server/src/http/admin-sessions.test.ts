@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { openDatabase, type Db } from '../storage/database.js';
+import { AdminSessions } from './admin-sessions.js';
+
+const HOUR = 3600_000;
+let dir: string;
+let db: Db;
+let now: number;
+let sessions: AdminSessions;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'cdp-admin-sessions-'));
+  db = openDatabase(dir);
+  now = Date.parse('2026-11-29T14:00:00.000Z');
+  sessions = new AdminSessions(db, 12 * HOUR, () => now);
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('admin sessions', () => {
+  test('a session works until it expires, and not a moment after', () => {
+    const s = sessions.create();
+    assert.equal(s.expiresAt, '2026-11-30T02:00:00.000Z');
+    assert.deepEqual(sessions.validate(s.token), { csrf: s.csrf });
+    now += 12 * HOUR - 1;
+    assert.deepEqual(sessions.validate(s.token), { csrf: s.csrf });
+    now += 1;
+    assert.equal(sessions.validate(s.token), undefined, 'expired: the pastor signs in again');
+  });
+
+  test('signing out ends the session; other sessions carry on', () => {
+    const phone = sessions.create();
+    const laptop = sessions.create();
+    sessions.destroy(phone.token);
+    assert.equal(sessions.validate(phone.token), undefined);
+    assert.ok(sessions.validate(laptop.token));
+  });
+
+  test('tokens are random, stored only hashed, and expired sessions are purged', () => {
+    const a = sessions.create();
+    const b = sessions.create();
+    assert.notEqual(a.token, b.token);
+    assert.ok(a.token.length >= 40, 'at least 32 random bytes');
+    const rows = db.prepare('SELECT * FROM admin_sessions').all() as Record<string, unknown>[];
+    assert.equal(rows.length, 2);
+    assert.ok(!JSON.stringify(rows).includes(a.token), 'the database never holds a usable token');
+
+    now += 13 * HOUR;
+    sessions.create();
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM admin_sessions').get() as { n: number }).n, 1, 'only the new session is left');
+  });
+
+  test('made-up, empty and oversized tokens are refused', () => {
+    sessions.create();
+    for (const token of [undefined, '', 'x', 'a'.repeat(43), 'a'.repeat(10_000)]) assert.equal(sessions.validate(token), undefined, String(token).slice(0, 10));
+  });
+});
