@@ -12,7 +12,7 @@ import { buildLadder } from './media/ladder.js';
 import { LivePipeline } from './media/live-pipeline.js';
 import { nginxPaths, renderMediaConfig, renderWebConfig, type MediaNginxModel, type WebNginxModel } from './media/nginx-config.js';
 import { NginxProcess, type NginxProcessOptions } from './media/nginx-process.js';
-import { commandLine, isAlive } from './media/processes.js';
+import { commandLine, isAlive, openFilesLimit } from './media/processes.js';
 import { workerUserFor } from './media/nginx-user.js';
 import { MediaObserver } from './media/observer.js';
 import { PublishAuth } from './media/publish-auth.js';
@@ -155,6 +155,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     acmeRoot,
     tls: config.tlsCertFile && config.tlsKeyFile ? { port: config.httpsPort, certFile: path.resolve(config.tlsCertFile), keyFile: path.resolve(config.tlsKeyFile) } : undefined,
     workerUser: user,
+    openFilesLimit: openFilesLimit(),
   };
   // Two nginx instances: the media one (RTMP) is never reloaded while live — nginx-rtmp would lose the
   // stream from /stat — while the web one reloads freely for a renewed certificate.

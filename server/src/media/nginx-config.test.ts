@@ -254,6 +254,16 @@ describe('renderMediaConfig and renderWebConfig', () => {
     assert.match(renderMediaConfig(media()), /^worker_processes 1;$/m);
   });
 
+  test('the web nginx asks for no more open files than it may have (no failed setrlimit without root)', () => {
+    const limited = renderWebConfig(web({ openFilesLimit: 4096 }));
+    assert.match(limited, /^worker_rlimit_nofile 4096;$/m);
+    assert.match(limited, /worker_connections 4096;/);
+    const generous = renderWebConfig(web({ openFilesLimit: 1_048_576 }));
+    assert.match(generous, /^worker_rlimit_nofile 65536;$/m);
+    assert.match(generous, /worker_connections 16384;/);
+    assert.equal(renderWebConfig(web({ openFilesLimit: 20_000 })).match(/worker_rlimit_nofile (\d+);/)?.[1], '20000');
+  });
+
   test('HLS is written with the configured fragment and playlist lengths under hlsRoot/video', () => {
     const hls = lines(block(renderMediaConfig(media({ fragmentSeconds: 4, playlistSeconds: 24 })), /application hls \{/));
     assert.ok(hls.includes('hls_path /srv/cdp/data/media/hls/video;'));

@@ -34,7 +34,16 @@ export interface WebNginxModel {
   acmeRoot: string;
   tls?: { port: number; certFile: string; keyFile: string };
   workerUser?: { user: string; group: string };
+  /**
+   * The hard limit on open files nginx inherits (systemd's LimitNOFILE, a shell's `ulimit -Hn`): nginx asks
+   * for no more, so an unprivileged start does not log a failed setrlimit. Unknown: 65536.
+   */
+  openFilesLimit?: number;
 }
+
+/** Descriptors the web nginx asks for (2 per proxied client, 1 per HLS viewer), within what it may get. */
+const WEB_OPEN_FILES = 65536;
+const WEB_CONNECTIONS = 16384;
 
 export function nginxPaths(prefix: string) {
   return {
@@ -308,11 +317,12 @@ ${app}
         root ${m.webRoot};
 ${app}
     }`;
+  const openFiles = Math.min(WEB_OPEN_FILES, m.openFilesLimit ?? WEB_OPEN_FILES);
   return `${preamble(m.prefix, m.workerUser, '')}worker_processes auto;
-worker_rlimit_nofile 65536;
+worker_rlimit_nofile ${openFiles};
 
 events {
-    worker_connections 16384;
+    worker_connections ${Math.min(WEB_CONNECTIONS, openFiles)};
 }
 
 http {

@@ -27,3 +27,19 @@ export function commandLine(pid: number): string[] | undefined {
     return undefined;
   }
 }
+
+/** The hard limit on open files in the text of /proc/PID/limits, or undefined when unlimited or absent. */
+export function parseOpenFilesLimit(limits: string): number | undefined {
+  const hard = /^Max open files\s+\S+\s+(\S+)/m.exec(limits)?.[1];
+  const n = Number(hard);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+/** The hard limit on open files this process (and so every child it starts) may raise itself to. */
+export function openFilesLimit(): number | undefined {
+  try {
+    return parseOpenFilesLimit(readFileSync('/proc/self/limits', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
