@@ -6,13 +6,14 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseMediaPlaylist } from '../../server/src/media/playlist.js';
+import { isAlive } from '../../server/src/media/processes.js';
 import { findStream, parseStat } from '../../server/src/media/stat.js';
 import {
   cleanupService, ensureBuilt, publish, sleep, startService, waitFor, watchStates,
   type Publisher, type ServiceHandle,
 } from '../helpers/platform.js';
 import {
-  alive, childrenOf, figure, killPids, nginxProcesses, playlistPoint, readPid, retryingPublisher, watchPlaylist, type RetryingPublisher,
+  childrenOf, figure, killPids, nginxProcesses, playlistPoint, readPid, retryingPublisher, watchPlaylist, type RetryingPublisher,
 } from '../helpers/faults.js';
 
 const RUNGS = ['envivo_mid', 'envivo_low', 'envivo_audio'];
@@ -61,7 +62,7 @@ describe('stream faults: publisher blip, transcoder and service killed', { timeo
     // Steady state first: the blip's new ladder must be the one we kill.
     await waitFor('every rung advancing', async () => allReady(await svc.status()), 20_000, 200);
     const pid = readPid(path.join(svc.dataDir, 'transcoder.pid'));
-    assert.ok(alive(pid), 'the transcoder runs');
+    assert.ok(isAlive(pid), 'the transcoder runs');
     const before = await Promise.all(RUNGS.map((r) => playlistPoint(`${svc.base}/video/${r}/index.m3u8`)));
     for (const [i, p] of before.entries()) assert.ok(p.newestUri, `${RUNGS[i]} lists a segment before the kill`);
     const ws = await watchStates(svc.base);
@@ -169,7 +170,7 @@ describe('stream faults: nginx killed under a live publisher', { timeout: 150_00
     await pub?.stop();
     await cleanupService(svc);
     // Workers of the nginx we killed, if they outlived their master (they are ours: this test made them).
-    killPids([...orphans].filter(alive));
+    killPids([...orphans].filter(isAlive));
   });
 
   test(`kill -9 of nginx: it is restarted, the reconnecting publisher is live again, never "offline" (grace ${GRACE} s)`, async () => {
@@ -201,7 +202,7 @@ describe('stream faults: nginx killed under a live publisher', { timeout: 150_00
       const seconds = (Date.now() - killedAt) / 1000;
       if (live) figure('nginx-kill-to-live-s', seconds);
       if (!live) {
-        const held = [...orphans].filter(alive);
+        const held = [...orphans].filter(isAlive);
         if (held.length > 0 && /Address already in use/.test(svc.logs())) {
           console.log(`# KNOWN RISK: nginx workers ${held.join(',')} outlived their killed master and hold the ports; nginx's restart fails with "Address already in use"`);
         }
@@ -215,7 +216,7 @@ describe('stream faults: nginx killed under a live publisher', { timeout: 150_00
     figure('nginx-kill-publisher-reconnects', pub.attempts - attemptsBefore);
     const newMaster = readPid(pidFile);
     assert.notEqual(newMaster, master, 'a new nginx master runs');
-    assert.ok(alive(newMaster));
+    assert.ok(isAlive(newMaster));
     assert.ok(ws.states.includes('reconnecting'), `viewers were told "reconnecting" (saw ${ws.states.join(' → ')})`);
     assert.ok(!ws.states.includes('offline'), `viewers never saw offline (saw ${ws.states.join(' → ')})`);
     assert.equal(ws.states.at(-1), 'live');

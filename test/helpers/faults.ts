@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parseMediaPlaylist } from '../../server/src/media/playlist.js';
-import { commandLine, isAlive, signal } from '../../server/src/media/processes.js';
+import { commandLine, signal } from '../../server/src/media/processes.js';
 import { publish, sleep, type Publisher } from './platform.js';
 
 /** One line the lead collects for the README's "Reliability" table. */
@@ -18,8 +18,6 @@ export function readPid(file: string): number {
   return pid;
 }
 
-export const alive = isAlive;
-
 /** Fields of /proc/PID/stat after the command (field 3, the state, comes first), or undefined once gone. */
 function statFields(pid: number): string[] | undefined {
   try {
@@ -31,14 +29,14 @@ function statFields(pid: number): string[] | undefined {
   }
 }
 
-/** Pids of the running processes (zombies excluded) that satisfy `match`. */
+/** Pids of the running processes (zombies, state Z, excluded) that satisfy `match`. */
 export function pidsWhere(match: (pid: number, fields: string[]) => boolean): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
     const fields = statFields(pid);
-    if (fields && match(pid, fields) && isAlive(pid)) out.push(pid);
+    if (fields && fields[0] !== 'Z' && match(pid, fields)) out.push(pid);
   }
   return out;
 }

@@ -7,12 +7,16 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cleanupService, ensureBuilt, publish, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
-import { alive, cmdline, groupMembers, pidsWhere } from '../helpers/faults.js';
+import { isAlive } from '../../server/src/media/processes.js';
+import { cmdline, groupMembers, pidsWhere } from '../helpers/faults.js';
 import { connect } from '../helpers/ws-client.js';
 
 /** Processes whose command line mentions the folder (nginx masters and ffmpeg of this service). */
 function processesUsing(dir: string): string[] {
-  return pidsWhere((pid) => cmdline(pid).includes(dir)).map((pid) => `${pid} ${cmdline(pid).slice(0, 80)}`);
+  return pidsWhere(() => true)
+    .map((pid) => ({ pid, cmd: cmdline(pid) }))
+    .filter(({ cmd }) => cmd.includes(dir))
+    .map(({ pid, cmd }) => `${pid} ${cmd.slice(0, 80)}`);
 }
 
 describe('graceful shutdown while live', { timeout: 120_000 }, () => {
@@ -34,7 +38,7 @@ describe('graceful shutdown while live', { timeout: 120_000 }, () => {
     const viewer = await connect(`ws://127.0.0.1:${svc.httpPort}/ws`);
     const transcoderPid = Number(readFileSync(path.join(svc.dataDir, 'transcoder.pid'), 'utf8'));
     const nginxPids = ['nginx', 'nginx-web'].map((p) => Number(readFileSync(path.join(svc.dataDir, p, 'nginx.pid'), 'utf8')));
-    assert.ok(alive(transcoderPid) && nginxPids.every(alive), 'everything runs before the stop');
+    assert.ok(isAlive(transcoderPid) && nginxPids.every(isAlive), 'everything runs before the stop');
     assert.ok(nginxPids.every((pid) => groupMembers(pid).length >= 2), 'each nginx master leads a group with its workers');
 
     const exited = new Promise<number | null>((r) => svc.proc.once('exit', (code) => r(code)));
@@ -56,9 +60,9 @@ describe('graceful shutdown while live', { timeout: 120_000 }, () => {
       .map((l) => (JSON.parse(l) as { step: string }).step);
     assert.deepEqual(steps, ['stop_accepting', 'websockets_closed', 'ffmpeg_stopped', 'nginx_stopped', 'database_closed']);
 
-    assert.ok(!alive(transcoderPid), 'ffmpeg stopped');
+    assert.ok(!isAlive(transcoderPid), 'ffmpeg stopped');
     for (const pid of nginxPids) {
-      assert.ok(!alive(pid), `nginx ${pid} stopped`);
+      assert.ok(!isAlive(pid), `nginx ${pid} stopped`);
       assert.deepEqual(groupMembers(pid), [], `no worker of nginx ${pid} left`);
     }
     assert.deepEqual(processesUsing(svc.dataDir), [], 'no nginx worker or ffmpeg left behind');
