@@ -13,6 +13,13 @@ export function banner(config: ResolvedConfig, keys: string[], adminPassword?: s
     `  Administración / admin:  ${config.publicUrl}/admin`,
   ];
   if (adminPassword) lines.push(`  Contraseña de administración (se muestra una sola vez) / admin password (shown once):  ${adminPassword}`);
+  if (config.tlsCertFile && config.publicUrl.startsWith('http:')) {
+    lines.push(
+      '',
+      `  ⚠ Hay un certificado TLS pero PUBLIC_URL es http (${config.publicUrl}): ponga PUBLIC_URL=https://… para que los enlaces y las cookies usen HTTPS.`,
+      `  ⚠ A TLS certificate is configured but PUBLIC_URL is http (${config.publicUrl}): set PUBLIC_URL=https://… so links and cookies use HTTPS.`,
+    );
+  }
   lines.push(
     '',
     '  OBS: Ajustes → Emisión → Servicio "Personalizado"; Salida → Intervalo de fotogramas clave: 2 s.',

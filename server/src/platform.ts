@@ -182,7 +182,9 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const cookieSecret = config.sessionSecret ?? (await chatBackend.sharedSecret(sessionSecret));
   redactor.add(cookieSecret);
   const adminSessions = new AdminSessions(db, config.adminSessionHours * 3600_000);
-  const identity = new Identity(cookieSecret, adminSessions, config.publicUrl.startsWith('https:'));
+  // Cookies are Secure when the site is served over HTTPS: PUBLIC_URL says so, or TLS is configured.
+  const secureCookies = config.publicUrl.startsWith('https:') || Boolean(webModel.tls);
+  const identity = new Identity(cookieSecret, adminSessions, secureCookies);
   const gateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp });
   const legacyGateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp, ...legacyCodec });
   const chat = new ChatService(chatBackend.store, chatBackend.bus, config.chat, logger);
@@ -282,12 +284,16 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     status: () => pipeline.status(),
     health: () => pipeline.health(),
     rateLimits: config.rateLimits,
+    publicRoutes: (api) => {
+      api.get('/v1/site', async () => ({ ...site.get(), timezone: 'America/Santiago' }));
+      api.get('/v1/session', async (_req, reply) => reply.code(204).send());
+    },
     readiness: () => ({ started, nginx: mediaNginx.up() && webNginx.up(), database: databaseWorks(db) }),
     plugins: [
       (a) => identity.install(a),
       (a) => metrics.routes(a),
       (a) => legacyGateway.routes(a),
-      (a) => legacyApi(a, { gateway: legacyGateway, chat, ladder, publicUrl: config.publicUrl, status: () => pipeline.status(), viewers: () => viewerCount.count }),
+      (a) => legacyApi(a, { gateway: legacyGateway, chat, ladder, publicUrl: config.publicUrl, status: () => pipeline.status(), viewers: () => viewerCount.count, rateLimits: config.rateLimits }),
       (a) =>
         adminRoutes(a, {
           sessions: adminSessions,
@@ -296,7 +302,9 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
           auth,
           streamSessions: sessions,
           logger,
-          secureCookies: config.publicUrl.startsWith('https:'),
+          secureCookies,
+          devices: identity.devices,
+          rateLimits: config.rateLimits,
           sessionTtlSec: config.adminSessionHours * 3600,
           site,
           onSiteChange: writePage,
@@ -310,10 +318,6 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
           healthHistory: () => pipeline.history(),
           obsServer: `rtmp://${new URL(config.publicUrl).hostname}:${config.rtmpPort}/live`,
         }),
-      (a) => {
-        a.get('/api/v1/site', async () => ({ ...site.get(), timezone: 'America/Santiago' }));
-        a.get('/api/v1/session', async (_req, reply) => reply.code(204).send());
-      },
       (a) =>
         callbackRoutes(a, {
           auth,

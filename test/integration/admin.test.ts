@@ -80,3 +80,37 @@ describe('the admin API behind a real login', { timeout: 120_000 }, () => {
     assert.ok(!svc.logs().includes(rotated.json.key), 'the new key is not logged');
   });
 });
+
+describe('wrong passwords from the church\'s own network', { timeout: 120_000 }, () => {
+  let svc: ServiceHandle;
+  before(async () => {
+    ensureBuilt();
+    svc = await startService({ ADMIN_PASSWORD: PASSWORD });
+  });
+  after(() => cleanupService(svc));
+
+  const login = (password: string, cookie?: string) =>
+    fetch(`${svc.base}/api/v1/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ password }) });
+
+  test('someone guessing on the same address cannot lock out the pastor\'s computer', async () => {
+    // The pastor signed in before on this computer: it keeps a signed device cookie.
+    const first = await login(PASSWORD);
+    assert.equal(first.status, 200);
+    const device = first.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('cdp_device='));
+    assert.ok(device, 'a device cookie is set on a successful login');
+    // A stranger on the same Wi-Fi (same address, no device cookie) guesses until refused.
+    const guesses = [];
+    for (let i = 0; i < 7; i++) guesses.push((await login(`adivina-${i}`)).status);
+    assert.deepEqual(guesses, [401, 401, 401, 401, 401, 429, 429]);
+    assert.equal((await login(PASSWORD)).status, 429, 'an unknown browser on that address waits');
+    // The pastor's computer still gets in with the right password.
+    assert.equal((await login(PASSWORD, device)).status, 200);
+    // A viewer cookie passed off as a device cookie is not one (signed for another purpose).
+    const viewer = (await fetch(`${svc.base}/api/v1/session`)).headers.get('set-cookie')!.split(';')[0]!.replace('cdp_sid=', 'cdp_device=');
+    assert.equal((await login(PASSWORD, viewer)).status, 429);
+    // And the device's own wrong attempts are limited too.
+    const fromDevice = [];
+    for (let i = 0; i < 6; i++) fromDevice.push((await login(`mal-${i}`, device)).status);
+    assert.deepEqual(fromDevice, [401, 401, 401, 401, 401, 429]);
+  });
+});

@@ -91,7 +91,7 @@ describe('HTTPS, certificate renewal without downtime, security headers', { time
     replaceFile(path.join(live, 'fullchain.pem'), first.cert);
     replaceFile(path.join(live, 'privkey.pem'), first.key);
     httpsPort = await freePort();
-    svc = await startService({ TLS_CERT_FILE: path.join(live, 'fullchain.pem'), TLS_KEY_FILE: path.join(live, 'privkey.pem'), HTTPS_PORT: String(httpsPort) });
+    svc = await startService({ ADMIN_PASSWORD: 'clave-de-prueba-tls-1', TLS_CERT_FILE: path.join(live, 'fullchain.pem'), TLS_KEY_FILE: path.join(live, 'privkey.pem'), HTTPS_PORT: String(httpsPort) });
     pub = publish(`rtmp://127.0.0.1:${svc.rtmpPort}/live/${svc.key}`, { size: '854x480' });
     await waitFor('live over HTTPS', async () => (await svc.status()).state === 'live', 60_000, 250);
   });
@@ -120,6 +120,16 @@ describe('HTTPS, certificate renewal without downtime, security headers', { time
       assert.equal(r.status, 301, p);
       assert.equal(r.headers.get('location'), `https://127.0.0.1:${httpsPort}${p}`);
     }
+  });
+
+  test('cookies are Secure over HTTPS although PUBLIC_URL was left on http', async () => {
+    const session = await fetch(`${svc.base}/api/v1/session`);
+    assert.match(session.headers.get('set-cookie') ?? '', /^cdp_sid=[^;]+;.*; Secure$/);
+    const login = await fetch(`${svc.base}/api/v1/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'clave-de-prueba-tls-1' }) });
+    assert.equal(login.status, 200);
+    const cookies = login.headers.getSetCookie();
+    assert.equal(cookies.length, 2, 'the session and the admin-device cookie');
+    for (const c of cookies) assert.match(c, /; HttpOnly; SameSite=Strict; .*; Secure$/, c.split('=')[0]);
   });
 
   test('pages carry a CSP without unsafe-inline; only /embed may be framed by other sites', async () => {

@@ -9,7 +9,8 @@ import type { StreamSessions } from '../storage/stream-sessions.js';
 import { SiteSchema, type SiteSettings } from '../storage/site-settings.js';
 import type { HealthSample } from '../media/live-pipeline.js';
 import type { AdminSessions } from './admin-sessions.js';
-import { ADMIN_COOKIE, parseCookies } from './identity.js';
+import { ADMIN_COOKIE, DEVICE_COOKIE, newSessionId, parseCookies } from './identity.js';
+import { limitRoutes, type ApiLimits } from './rate-limits.js';
 
 export interface AdminDeps {
   sessions: AdminSessions;
@@ -18,7 +19,10 @@ export interface AdminDeps {
   auth: PublishAuth;
   streamSessions: StreamSessions;
   logger: Logger;
+  /** Cookies are Secure whatever the request: TLS is configured or PUBLIC_URL is https. */
   secureCookies: boolean;
+  devices: DeviceSigner;
+  rateLimits: ApiLimits;
   sessionTtlSec: number;
   site: SiteSettings;
   /** After the site settings change (the share page is re-rendered). */
@@ -70,25 +74,71 @@ const bad = (reply: FastifyReply, error: z.ZodError) => {
   return reply.code(400).send({ error: 'invalid', message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'inválido'}` });
 };
 
-/** The admin API: login (rate-limited, HttpOnly SameSite=Strict cookie, CSRF token) and chat moderation. */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route of the admin plugin that answers without a session (declared, never inferred from the URL). */
+    open?: boolean;
+  }
+}
+
+/** Signs and checks the admin-device cookie (the viewer cookie's HMAC, another name and purpose). */
+export interface DeviceSigner {
+  sign(id: string): string;
+  verify(value: string | undefined): string | undefined;
+}
+
+const DEVICE_YEAR = 365 * 24 * 3600;
+
+/**
+ * The admin API, as one encapsulated plugin under /api/v1/admin: its guard and its rate limit are the
+ * plugin's own hooks, so they run for every route of it — and for its not-found answers — whatever the
+ * spelling of the URL the router decoded. Login and session are declared open.
+ */
 export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
-  // Failed logins per address: five, then one more every 12 s. Successful logins cost nothing.
+  void app.register(async (admin) => adminPlugin(admin, d), { prefix: '/api/v1/admin' });
+}
+
+function adminPlugin(admin: FastifyInstance, d: AdminDeps): void {
+  // Wrong passwords: five, then one more every 12 s — per address for an unknown browser, and per
+  // device for a browser that signed in before (its signed cookie). Someone on the church's Wi-Fi
+  // guessing passwords cannot lock the pastor's own computer out.
   const failures = new Map<string, TokenBucket>();
-  const bucketFor = (ip: string) => {
-    let b = failures.get(ip);
+  const bucketFor = (key: string) => {
+    let b = failures.get(key);
     if (!b) {
       if (failures.size > 10_000) failures.clear();
       b = new TokenBucket(1 / 12, 5, Date.now());
-      failures.set(ip, b);
+      failures.set(key, b);
     }
     return b;
   };
+  const deviceOf = (req: FastifyRequest) => d.devices.verify(parseCookies(req.headers.cookie).get(DEVICE_COOKIE));
+  const attemptKey = (req: FastifyRequest) => {
+    const device = deviceOf(req);
+    return device ? `device:${device}` : `ip:${req.ip}`;
+  };
+  // Secure whenever TLS is configured or the request itself came over HTTPS (nginx says so from loopback).
+  const secure = (req: FastifyRequest) => d.secureCookies || req.protocol === 'https';
+  const cookie = (req: FastifyRequest, token: string, maxAge: number) =>
+    `${ADMIN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure(req) ? '; Secure' : ''}`;
+  const deviceCookie = (req: FastifyRequest, id: string) =>
+    `${DEVICE_COOKIE}=${d.devices.sign(id)}; Path=/api/v1/admin/login; HttpOnly; SameSite=Strict; Max-Age=${DEVICE_YEAR}${secure(req) ? '; Secure' : ''}`;
 
-  const cookie = (token: string, maxAge: number) =>
-    `${ADMIN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${d.secureCookies ? '; Secure' : ''}`;
+  limitRoutes(admin, d.rateLimits, 'admin', (req) => (req.routeOptions.config?.apiGroup === 'login' ? attemptKey(req) : req.ip));
+  // Everything here needs a session, and a CSRF token for changes — but the routes declared open.
+  admin.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.routeOptions.config?.open === true) return;
+    const session = d.sessions.validate(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
+    if (!session) return reply.code(401).send({ error: 'unauthorized', message: 'Inicie sesión / sign in' });
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers['x-csrf-token'] !== session.csrf) {
+      return reply.code(403).send({ error: 'csrf', message: 'Falta el token CSRF / missing CSRF token' });
+    }
+  });
+  // A signed-in admin asking for a route that does not exist: the path is not echoed.
+  admin.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
 
-  app.post('/api/v1/admin/login', async (req, reply) => {
-    const bucket = bucketFor(req.ip);
+  admin.post('/login', { config: { open: true, apiGroup: 'login' } }, async (req, reply) => {
+    const bucket = bucketFor(attemptKey(req));
     const wait = bucket.waitSeconds(Date.now());
     if (wait > 0) {
       return reply.code(429).header('retry-after', String(wait)).send({ error: 'rate_limited', message: `Demasiados intentos; espere ${wait} s / too many attempts; wait ${wait} s` });
@@ -102,37 +152,28 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
     }
     const s = d.sessions.create();
     d.logger.info({ event: 'admin_login', ip: req.ip }, 'admin signed in');
-    return reply.header('set-cookie', cookie(s.token, d.sessionTtlSec)).send({ csrfToken: s.csrf, expiresAt: s.expiresAt });
-  });
-
-  // Everything else under /api/v1/admin/ needs a session, and a CSRF token for changes.
-  app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
-    // The path alone: a query string must neither close the open routes nor open the others.
-    const path = req.url.split('?', 1)[0]!;
-    if (!path.startsWith('/api/v1/admin/') || path === '/api/v1/admin/login' || path === '/api/v1/admin/session') return;
-    const session = d.sessions.validate(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
-    if (!session) return reply.code(401).send({ error: 'unauthorized', message: 'Inicie sesión / sign in' });
-    if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers['x-csrf-token'] !== session.csrf) {
-      return reply.code(403).send({ error: 'csrf', message: 'Falta el token CSRF / missing CSRF token' });
-    }
+    const device = deviceOf(req) ?? newSessionId(Date.now());
+    return reply
+      .header('set-cookie', [cookie(req, s.token, d.sessionTtlSec), deviceCookie(req, device)])
+      .send({ csrfToken: s.csrf, expiresAt: s.expiresAt });
   });
 
   // Open to everyone: tells the page whether its cookie is still a session (no 401 in the console).
-  app.get('/api/v1/admin/session', async (req) => {
+  admin.get('/session', { config: { open: true } }, async (req) => {
     const session = d.sessions.validate(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
     return session ? { signedIn: true, csrfToken: session.csrf } : { signedIn: false };
   });
 
-  app.post('/api/v1/admin/logout', async (req, reply) => {
+  admin.post('/logout', async (req, reply) => {
     d.sessions.destroy(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
-    return reply.header('set-cookie', cookie('', 0)).send({ ok: true });
+    return reply.header('set-cookie', cookie(req, '', 0)).send({ ok: true });
   });
 
   // ── dashboard ──
-  app.get('/api/v1/admin/overview', async () => ({ ...d.overview(), obsServer: d.obsServer }));
-  app.get('/api/v1/admin/health/history', async () => ({ samples: d.healthHistory() }));
-  app.get('/api/v1/admin/site', async () => d.site.get());
-  app.put('/api/v1/admin/site', async (req, reply) => {
+  admin.get('/overview', async () => ({ ...d.overview(), obsServer: d.obsServer }));
+  admin.get('/health/history', async () => ({ samples: d.healthHistory() }));
+  admin.get('/site', async () => d.site.get());
+  admin.put('/site', async (req, reply) => {
     const body = SiteChange.safeParse(req.body);
     if (!body.success) return bad(reply, body.error);
     const site = d.site.update(body.data);
@@ -142,8 +183,8 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
   });
 
   // ── stream key ──
-  app.get('/api/v1/admin/stream-keys', async () => ({ keys: d.auth.keys().map((k) => ({ id: k.id, source: k.source, createdAt: k.createdAt, key: k.key })) }));
-  app.post('/api/v1/admin/stream-keys/rotate', async (_req, reply) => {
+  admin.get('/stream-keys', async () => ({ keys: d.auth.keys().map((k) => ({ id: k.id, source: k.source, createdAt: k.createdAt, key: k.key })) }));
+  admin.post('/stream-keys/rotate', async (_req, reply) => {
     try {
       const key = d.auth.rotate();
       d.logger.info({ event: 'stream_key_rotated', id: key.id }, 'stream key rotated');
@@ -156,41 +197,41 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
 
   // ── chat moderation ──
   const withIds = (m: ChatMessage) => ({ ...toPublic(m), deleted: Boolean(m.deleted) });
-  app.get('/api/v1/admin/chat/messages', async () => ({ messages: (await d.chat.history()).map(withIds), pinned: d.chat.currentPinned()?.id ?? null }));
+  admin.get('/chat/messages', async () => ({ messages: (await d.chat.history()).map(withIds), pinned: d.chat.currentPinned()?.id ?? null }));
 
-  app.delete<{ Params: { id: string } }>('/api/v1/admin/chat/messages/:id', async (req, reply) => {
+  admin.delete<{ Params: { id: string } }>('/chat/messages/:id', async (req, reply) => {
     const ok = await d.chat.deleteMessage(req.params.id.slice(0, 64));
     return ok ? { ok } : reply.code(404).send({ error: 'not_found', message: 'No existe ese mensaje / no such message' });
   });
 
-  app.post('/api/v1/admin/chat/sanctions', async (req, reply) => {
+  admin.post('/chat/sanctions', async (req, reply) => {
     const body = SanctionBody.safeParse(req.body);
     if (!body.success) return bad(reply, body.error);
     const s = await d.chat.sanction(body.data.messageId, body.data.minutes, body.data.reason);
     if (!s) return reply.code(404).send({ error: 'not_found', message: 'No existe ese mensaje de un participante / no such viewer message' });
     return { id: s.id, kind: s.kind, nick: s.nick, until: s.until ?? null };
   });
-  app.get('/api/v1/admin/chat/sanctions', async () => ({
+  admin.get('/chat/sanctions', async () => ({
     sanctions: (await d.chat.sanctions()).map((s) => ({ id: s.id, kind: s.kind, nick: s.nick, at: s.at, until: s.until ?? null, reason: s.reason ?? null })),
   }));
-  app.delete<{ Params: { id: string } }>('/api/v1/admin/chat/sanctions/:id', async (req, reply) => {
+  admin.delete<{ Params: { id: string } }>('/chat/sanctions/:id', async (req, reply) => {
     const ok = await d.chat.lift(req.params.id.slice(0, 64));
     return ok ? { ok } : reply.code(404).send({ error: 'not_found', message: 'No existe / not found' });
   });
 
-  app.get('/api/v1/admin/chat/settings', async () => d.chat.currentSettings());
-  app.put('/api/v1/admin/chat/settings', async (req, reply) => {
+  admin.get('/chat/settings', async () => d.chat.currentSettings());
+  admin.put('/chat/settings', async (req, reply) => {
     const body = SettingsBody.safeParse(req.body);
     if (!body.success) return bad(reply, body.error);
     return d.chat.updateSettings(body.data);
   });
 
-  app.post('/api/v1/admin/chat/clear', async () => {
+  admin.post('/chat/clear', async () => {
     await d.chat.clear();
     return { ok: true };
   });
 
-  app.put('/api/v1/admin/chat/pin', async (req, reply) => {
+  admin.put('/chat/pin', async (req, reply) => {
     const body = PinBody.safeParse(req.body);
     if (!body.success) return bad(reply, body.error);
     const pinned = await d.chat.pin(body.data.messageId);
@@ -198,9 +239,9 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
     return { pinned: pinned ? toPublic(pinned) : null };
   });
 
-  app.get('/api/v1/admin/stream-sessions', async () => ({ sessions: d.streamSessions.recent(50) }));
+  admin.get('/stream-sessions', async () => ({ sessions: d.streamSessions.recent(50) }));
 
-  app.get('/api/v1/admin/chat/export', async (req, reply) => {
+  admin.get('/chat/export', async (req, reply) => {
     const q = ExportQuery.safeParse(req.query);
     if (!q.success) return bad(reply, q.error);
     let from = q.data.from ?? new Date(0).toISOString();

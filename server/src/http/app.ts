@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from '../log/logger.js';
 import type { IngestHealth } from '../media/live-pipeline.js';
 import type { StreamStatus } from '../stream/status.js';
-import { rateLimits, type ApiLimits } from './rate-limits.js';
+import { installRateLimits, limitRoutes, type ApiLimits } from './rate-limits.js';
 import type { WsGateway } from './ws-gateway.js';
 
 export interface AppDeps {
@@ -16,7 +16,12 @@ export interface AppDeps {
   rateLimits: ApiLimits;
   /** Readiness checks by name; each true when that part works. */
   readiness(): Record<string, boolean>;
-  /** Extra route sets (callbacks, chat, admin) registered by the wiring. */
+  /** More public read routes under /api (paths relative to it), limited like the status. */
+  publicRoutes?: (api: FastifyInstance) => void;
+  /**
+   * Extra route sets (callbacks, chat, admin) registered by the wiring. Each one that needs a guard or a
+   * limit registers its routes in an encapsulated plugin of its own, with the guard as that plugin's hook.
+   */
   plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
 }
 
@@ -24,6 +29,19 @@ export interface AppDeps {
  * The service's HTTP app, on the internal loopback listener. nginx proxies /api/, /ws and the health
  * endpoints to it; nginx-rtmp calls the callbacks on it directly.
  */
+/** A route the app registered: its method and the path the router matches (prefixes included). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  open: boolean;
+}
+const routeTables = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route of an app built by buildApp, for tests that must reach each one. */
+export function routeTable(app: FastifyInstance): RouteEntry[] {
+  return [...(routeTables.get(app) ?? [])];
+}
+
 export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: d.logger as FastifyBaseLogger,
@@ -38,8 +56,13 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
       void (reply as FastifyReply).code(long ? 414 : 400).send({ error: 'bad_request', message: long ? 'Dirección demasiado larga / URL too long' : 'Dirección inválida / invalid URL' });
     },
   });
+  const table: RouteEntry[] = [];
+  routeTables.set(app, table);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) table.push({ method, url: r.url, open: r.config?.open === true });
+  });
   await app.register(formbody);
-  await rateLimits(app, d.rateLimits);
+  await installRateLimits(app);
   await app.register(websocket, { options: { maxPayload: d.gateway.maxPayload } });
 
   app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
@@ -50,8 +73,17 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
 
-  app.get('/api/v1/status', async () => d.status());
-  app.get('/api/v1/health', async () => d.health());
+  // The public read API: every route under /api that the admin plugin does not own, unknown ones included.
+  await app.register(
+    async (api) => {
+      limitRoutes(api, d.rateLimits, 'public');
+      api.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
+      api.get('/v1/status', async () => d.status());
+      api.get('/v1/health', async () => d.health());
+      d.publicRoutes?.(api);
+    },
+    { prefix: '/api' },
+  );
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_req, reply) => {
     const checks = d.readiness();

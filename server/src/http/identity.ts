@@ -6,6 +6,10 @@ import type { ClientIdentity } from './ws-gateway.js';
 
 export const VIEWER_COOKIE = 'cdp_sid';
 export const ADMIN_COOKIE = 'cdp_admin';
+/** A browser that signed in to the admin before: its own allowance of wrong passwords. */
+export const DEVICE_COOKIE = 'cdp_device';
+/** The routes that give a browser its viewer session (matched routes, whatever the URL's spelling). */
+const SESSION_ROUTES = new Set(['/ws', '/v1/websocket', '/api/v1/session']);
 const NEW_SESSION = Symbol('cdp.newSession');
 
 /** A viewer session id: its creation time (10 base-36 digits, so bans can tell old from new) + 16 random bytes. */
@@ -40,19 +44,26 @@ export class Identity {
     private readonly secureCookies: boolean,
   ) {}
 
-  sign(sessionId: string): string {
-    return `${sessionId}.${createHmac('sha256', this.secret).update(sessionId).digest('base64url').slice(0, 27)}`;
+  /** `purpose` keeps one kind of signed cookie from passing for another (a viewer's for an admin device's). */
+  sign(sessionId: string, purpose = ''): string {
+    return `${sessionId}.${createHmac('sha256', this.secret).update(`${purpose}${sessionId}`).digest('base64url').slice(0, 27)}`;
   }
 
-  verify(value: string | undefined): string | undefined {
+  verify(value: string | undefined, purpose = ''): string | undefined {
     if (!value) return undefined;
     const dot = value.lastIndexOf('.');
     if (dot <= 0) return undefined;
     const id = value.slice(0, dot);
-    const expected = Buffer.from(this.sign(id));
+    const expected = Buffer.from(this.sign(id, purpose));
     const actual = Buffer.from(value);
     return expected.length === actual.length && timingSafeEqual(expected, actual) && /^[A-Za-z0-9_-]{16,64}$/.test(id) ? id : undefined;
   }
+
+  /** Signs the admin-device cookie, in its own domain. */
+  readonly devices = {
+    sign: (id: string) => this.sign(id, 'admin-device:'),
+    verify: (value: string | undefined) => this.verify(value, 'admin-device:'),
+  };
 
   ipHash(ip: string): string {
     return createHash('sha256').update(`${this.secret}:${ip}`).digest('base64url').slice(0, 22);
@@ -71,8 +82,9 @@ export class Identity {
     return { sessionId, ipHash: this.ipHash(req.ip), role: admin ? 'moderator' : 'viewer' };
   }
 
-  viewerCookie(sessionId: string): string {
-    return `${VIEWER_COOKIE}=${this.sign(sessionId)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000${this.secureCookies ? '; Secure' : ''}`;
+  /** `overHttps`: the request itself came over HTTPS (nginx says so), so the cookie is Secure even if PUBLIC_URL is http. */
+  viewerCookie(sessionId: string, overHttps = false): string {
+    return `${VIEWER_COOKIE}=${this.sign(sessionId)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000${this.secureCookies || overHttps ? '; Secure' : ''}`;
   }
 
   /**
@@ -81,17 +93,24 @@ export class Identity {
    */
   install(app: FastifyInstance): void {
     app.addHook('onRequest', async (req) => {
-      if (req.url.startsWith('/ws') || req.url.startsWith('/v1/websocket') || req.url.startsWith('/api/v1/session')) this.of(req);
+      if (SESSION_ROUTES.has(req.routeOptions.url ?? '')) this.of(req);
     });
     app.addHook('onSend', async (req, reply) => {
       const created = (req.raw as IncomingMessage & { [NEW_SESSION]?: string })[NEW_SESSION];
-      if (created && !reply.hasHeader('set-cookie')) reply.header('set-cookie', this.viewerCookie(created));
+      if (created && !reply.hasHeader('set-cookie')) reply.header('set-cookie', this.viewerCookie(created, req.protocol === 'https'));
     });
     app.addHook('onReady', async () => {
       app.websocketServer.on('headers', (headers: string[], req: IncomingMessage & { [NEW_SESSION]?: string }) => {
         const created = req[NEW_SESSION];
-        if (created) headers.push(`Set-Cookie: ${this.viewerCookie(created)}`);
+        if (created) headers.push(`Set-Cookie: ${this.viewerCookie(created, forwardedHttps(req))}`);
       });
     });
   }
+}
+
+/** Whether nginx, on loopback, says the upgrade request came over HTTPS (the raw request, before fastify). */
+export function forwardedHttps(req: IncomingMessage): boolean {
+  const peer = req.socket.remoteAddress ?? '';
+  const fromProxy = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
+  return fromProxy && String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim() === 'https';
 }

@@ -4,6 +4,7 @@ import type { ChatService, Participant } from '../chat/chat-service.js';
 import { LegacyChatData, toLegacy, type ChatMessage } from '../chat/protocol.js';
 import type { Ladder } from '../media/ladder.js';
 import type { StreamStatus } from '../stream/status.js';
+import { limitRoutes, type ApiLimits } from './rate-limits.js';
 import type { WsClient, WsGateway } from './ws-gateway.js';
 
 const LegacyEnvelope = z.object({ action: z.string().min(1).max(64), data: z.unknown().optional() }).loose();
@@ -25,6 +26,7 @@ export interface LegacyDeps {
   publicUrl: string;
   status(): StreamStatus;
   viewers(): number;
+  rateLimits: ApiLimits;
 }
 
 /** The first backend's idea of "online": the stream has been announced and not yet ended. */
@@ -53,13 +55,16 @@ export function legacyApi(app: FastifyInstance, d: LegacyDeps): void {
     return out;
   };
 
-  app.get('/v1/streaming', async () => {
-    const status = d.status();
-    const history = await d.chat.history();
-    return { online: legacyOnline(status), streams: streams(), chat: history.map((m) => toLegacy(m)), viewers: d.viewers() };
+  // Its REST routes, limited like the public API (by the matched route, in a plugin of their own).
+  void app.register(async (rest) => {
+    limitRoutes(rest, d.rateLimits, 'public');
+    rest.get('/v1/streaming', async () => {
+      const status = d.status();
+      const history = await d.chat.history();
+      return { online: legacyOnline(status), streams: streams(), chat: history.map((m) => toLegacy(m)), viewers: d.viewers() };
+    });
+    rest.get('/v1/streaming/online', async () => ({ online: legacyOnline(d.status()), stream_url: url(d.ladder.masterUrl) }));
   });
-
-  app.get('/v1/streaming/online', async () => ({ online: legacyOnline(d.status()), stream_url: url(d.ladder.masterUrl) }));
 
   const participants = new Map<string, Participant>();
   const of = (c: WsClient) => {

@@ -14,31 +14,44 @@ export interface ApiLimits {
 
 export type ApiGroup = keyof ApiLimits;
 
-/**
- * Which limit a request counts against, or null for routes that are not limited here: the websockets
- * (their own per-address and per-message limits), health and metrics probes, and nginx's callbacks
- * (loopback, authenticated by the shared token).
- */
-export function apiGroup(url: string): ApiGroup | null {
-  const path = url.split('?', 1)[0]!;
-  if (path === '/api/v1/admin/login') return 'login';
-  if (path.startsWith('/api/v1/admin/')) return 'admin';
-  if (path.startsWith('/api/') || path === '/v1/streaming' || path === '/v1/streaming/online') return 'public';
-  return null;
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The limit this route counts against, when it differs from its plugin's (the login route). */
+    apiGroup?: ApiGroup;
+  }
 }
 
-/** Rate limits on the HTTP API, per client address (nginx's X-Forwarded-For, trusted from loopback only). */
-export async function rateLimits(app: FastifyInstance, limits: ApiLimits): Promise<void> {
+/**
+ * Installs the limiter without a global hook: each route plugin limits its own routes with `limitRoutes`.
+ * What no plugin limits (the websockets with their own per-address and per-message limits, health and
+ * metrics probes, nginx's token-checked callbacks) is not limited here.
+ */
+export async function installRateLimits(app: FastifyInstance): Promise<void> {
   await app.register(rateLimit, {
-    global: true,
+    global: false,
     timeWindow: 60_000,
-    allowList: (req: FastifyRequest) => apiGroup(req.url) === null,
-    keyGenerator: (req: FastifyRequest) => `${apiGroup(req.url) ?? 'none'}|${req.ip}`,
-    max: (req: FastifyRequest) => limits[apiGroup(req.url) ?? 'public'],
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
       error: 'rate_limited',
       message: `Demasiadas solicitudes; intente de nuevo en ${Math.ceil(ctx.ttl / 1000)} s. / Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s.`,
     }),
   });
+}
+
+/** The group a request counts against: its matched route's own, else its plugin's. */
+export const groupOf = (req: FastifyRequest, fallback: ApiGroup): ApiGroup => req.routeOptions.config?.apiGroup ?? fallback;
+
+/**
+ * Limits every route of an encapsulated plugin — its not-found answers included — against `group`
+ * (or the route's own `config.apiGroup`), per client address or per the key `keyOf` gives. Decided by the
+ * route that matched, never by the spelling of the URL.
+ */
+export function limitRoutes(instance: FastifyInstance, limits: ApiLimits, group: ApiGroup, keyOf: (req: FastifyRequest) => string = (req) => req.ip): void {
+  instance.addHook(
+    'onRequest',
+    instance.rateLimit({
+      max: (req: FastifyRequest) => limits[groupOf(req, group)],
+      keyGenerator: (req: FastifyRequest) => `${groupOf(req, group)}|${keyOf(req)}`,
+    }),
+  );
 }

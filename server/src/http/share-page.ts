@@ -12,7 +12,8 @@ const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;
 function setMeta(html: string, attr: 'property' | 'name', key: string, value: string): string {
   const tag = `<meta ${attr}="${key}" content="${escapeAttr(value)}" />`;
   const re = new RegExp(`<meta\\s+${attr}="${key.replace(/[.:]/g, '\\$&')}"\\s+content="[^"]*"\\s*/?>`);
-  return re.test(html) ? html.replace(re, tag) : html.replace('</head>', `    ${tag}\n  </head>`);
+  // Replacer functions: a `$'` or `$&` in the church's name is text, not a replacement pattern.
+  return re.test(html) ? html.replace(re, () => tag) : html.replace('</head>', () => `    ${tag}\n  </head>`);
 }
 
 /**
@@ -20,13 +21,13 @@ function setMeta(html: string, attr: 'property' | 'name', key: string, value: st
  * need at once (the player while the stream is on), fetched in parallel with the app itself.
  */
 export function renderSharePage(template: string, t: ShareTags, preload: string[] = []): string {
-  let html = template.replace(/<title>[^<]*<\/title>/, `<title>${escapeAttr(t.title)}</title>`);
+  let html = template.replace(/<title>[^<]*<\/title>/, () => `<title>${escapeAttr(t.title)}</title>`);
   html = setMeta(html, 'property', 'og:title', t.title);
   html = setMeta(html, 'property', 'og:description', t.description);
   html = setMeta(html, 'name', 'description', t.description);
   html = setMeta(html, 'property', 'og:image', t.image);
   html = setMeta(html, 'property', 'og:url', t.url);
-  for (const href of preload) html = html.replace('</head>', `    <link rel="modulepreload" crossorigin href="${escapeAttr(href)}" />\n  </head>`);
+  for (const href of preload) html = html.replace('</head>', () => `    <link rel="modulepreload" crossorigin href="${escapeAttr(href)}" />\n  </head>`);
   return html;
 }
 

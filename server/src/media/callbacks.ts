@@ -37,12 +37,15 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * stream, so the key never appears in a playlist, a segment's path or a URL.
  */
 export function callbackRoutes(app: FastifyInstance, d: CallbackDeps): void {
+  void app.register(async (callbacks) => callbackPlugin(callbacks, d));
+}
+
+/** The callbacks as an encapsulated plugin: the token check is its own hook, for its routes only. */
+function callbackPlugin(app: FastifyInstance, d: CallbackDeps): void {
   const internalNames = new Set(d.ladder.all.map((r) => r.streamName));
   const expected = digest(d.callbackToken);
 
   app.addHook('preHandler', async (req, reply) => {
-    const route = req.routeOptions.url;
-    if (route !== '/v1/streaming/on' && route !== '/v1/streaming/off') return;
     const q = TokenQuery.safeParse(req.query);
     if (!q.success || !timingSafeEqual(digest(q.data.token), expected)) {
       d.logger.warn({ event: 'callback_forbidden', ip: req.ip }, 'callback without the right token');

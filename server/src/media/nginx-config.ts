@@ -228,6 +228,12 @@ export function renderWebConfig(m: WebNginxModel): string {
   const app = `${pageHeaders}
 ${acme}
 
+        # Paths no page, file or API of ours ever has: percent-encoding, empty or dot segments, a
+        # backslash or ';' parameters. Refused here, so the service behind sees only plain paths.
+        if ($cdp_bad_path) {
+            return 400;
+        }
+
         location /video/ {
             root ${m.hlsRoot};
             # Playlists change every fragment; segments never change once listed.
@@ -269,6 +275,11 @@ ${acme}
 
         location ~ "^/(api/|healthz$|readyz$|metrics$)" {
             proxy_pass http://service;${PROXY_HEADERS}
+        }
+
+        # The same paths in another case are not pages: the service's router is case-sensitive.
+        location ~* "^/(api/|v1/|ws$|healthz$|readyz$|metrics$)" {
+            return 404;
         }
 
         # The app's pages (/, /embed, /admin…) all get index.html, rendered by the service with the
@@ -348,6 +359,12 @@ ${MIME_TYPES}
     log_format main '$remote_addr [$time_local] "$request_method $cdp_logged_uri" $status $body_bytes_sent $request_time';
     access_log ${path.join(p.logs, 'access.log')} main;
 ${tempPaths(m.prefix)}
+
+    # The raw path (before '?') as the client sent it, before nginx decodes and merges it.
+    map $request_uri $cdp_bad_path {
+        "~^[^?]*(%|//|/\\.\\.?(/|\\?|$)|\\x5c|;)" 1;
+        default 0;
+    }
 
     map $http_upgrade $connection_upgrade {
         default upgrade;
