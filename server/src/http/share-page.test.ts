@@ -30,3 +30,12 @@ test('while live the page preloads the player module; offline it does not', () =
   assert.match(renderSharePage(template, tags, ['/assets/hls.light-ab12.js']), /<link rel="modulepreload" crossorigin href="\/assets\/hls.light-ab12.js" \/>\n\s*<\/head>/);
   assert.doesNotMatch(renderSharePage(template, tags), /modulepreload/);
 });
+
+test('$\' and $& in the church name are text, not replacement patterns', () => {
+  const name = "Iglesia $' $& $` $$ Casa";
+  const html = renderSharePage(template, { title: name, description: `Culto de ${name}`, url: 'https://iglesia.cl/', image: 'https://iglesia.cl/og.png' });
+  assert.ok(html.length < template.length + 600, `the page grew to ${html.length} bytes`);
+  assert.match(html, /<title>Iglesia \$' \$&amp; \$` \$\$ Casa<\/title>/);
+  assert.equal(html.match(/<\/head>/g)?.length, 1);
+  assert.equal(html.match(/<title>/g)?.length, 1);
+});
