@@ -12,7 +12,7 @@ import { buildLadder } from './media/ladder.js';
 import { LivePipeline } from './media/live-pipeline.js';
 import { nginxPaths, renderMediaConfig, renderWebConfig, type MediaNginxModel, type WebNginxModel } from './media/nginx-config.js';
 import { NginxProcess, type NginxProcessOptions } from './media/nginx-process.js';
-import { commandLine, isAlive, openFilesLimit } from './media/processes.js';
+import { commandLine, isAlive, openFilesLimit } from './process/processes.js';
 import { workerUserFor } from './media/nginx-user.js';
 import { MediaObserver } from './media/observer.js';
 import { PublishAuth } from './media/publish-auth.js';

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parseMediaPlaylist } from '../../server/src/media/playlist.js';
-import { commandLine, signal } from '../../server/src/media/processes.js';
+import { commandLine, signal } from '../../server/src/process/processes.js';
 import { publish, sleep, type Publisher } from './platform.js';
 
 /** One line the lead collects for the README's "Reliability" table. */

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cleanupService, ensureBuilt, publish, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
-import { isAlive } from '../../server/src/media/processes.js';
+import { isAlive } from '../../server/src/process/processes.js';
 import { cmdline, groupMembers, pidsWhere } from '../helpers/faults.js';
 import { connect } from '../helpers/ws-client.js';
 

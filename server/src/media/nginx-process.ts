@@ -1,11 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { Logger } from '../log/logger.js';
 import type { Redactor } from '../log/redactor.js';
-import { isAlive, signal } from './processes.js';
+import { commandLine, isAlive, signal } from '../process/processes.js';
+import { StartError, Supervisor } from '../process/supervisor.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -36,23 +36,48 @@ export interface NginxProcessOptions {
  * previous service process (kill -9 of the service) is adopted, so HLS keeps being served across it.
  */
 export class NginxProcess {
-  private child: ChildProcess | null = null;
-  private adoptedPid: number | null = null;
-  private watch: NodeJS.Timeout | null = null;
-  private restartTimer: NodeJS.Timeout | null = null;
-  private stopping = false;
-  private delay = 500;
-  restarts = 0;
+  private readonly supervisor: Supervisor;
 
-  constructor(private readonly o: NginxProcessOptions) {}
+  constructor(private readonly o: NginxProcessOptions) {
+    this.supervisor = new Supervisor({
+      name: 'nginx',
+      binary: o.binary,
+      logger: o.logger,
+      redactor: o.redactor,
+      stderrEvent: 'nginx',
+      // Its own process group: when the master dies (kill -9), its workers would live on holding the
+      // ports; the group lets us end them too before starting a new master.
+      ownGroup: true,
+      // nginx-rtmp keeps a worker alive while a publisher is connected: escalate.
+      stopSignals: ['SIGQUIT', 'SIGTERM'],
+      restartDelayMs: 500,
+      maxRestartDelayMs: o.maxRestartDelayMs ?? 10_000,
+      stableAfterMs: 30_000,
+      confirmAfterMs: 400,
+      afterExit: (pid) => killOrphanWorkers(pid),
+    });
+    this.supervisor.on('started', ({ pid, adopted }) => {
+      if (!adopted) o.logger.info({ event: 'nginx_started', pid }, 'nginx started');
+    });
+    this.supervisor.on('exited', ({ code, signal: sig, restartInMs }) => {
+      if (restartInMs === undefined) return;
+      // A master killed hard leaves its pid file behind: the new one must not take it for a running nginx.
+      rmSync(this.o.pidFile, { force: true });
+      o.logger.error({ event: 'nginx_exited', code, signal: sig, restartInMs }, 'nginx exited; restarting');
+    });
+    this.supervisor.on('gave-up', ({ error }) => o.logger.error({ event: 'nginx_restart_failed', err: error }, 'nginx restart failed'));
+  }
 
   get pid(): number | null {
-    return this.child?.pid ?? this.adoptedPid;
+    return this.supervisor.pid;
+  }
+
+  get restarts(): number {
+    return this.supervisor.restarts;
   }
 
   up(): boolean {
-    const pid = this.pid;
-    return pid !== null && isAlive(pid);
+    return this.supervisor.up();
   }
 
   /** `nginx -t` on the generated config; throws with nginx's own message when it is invalid. */
@@ -72,13 +97,11 @@ export class NginxProcess {
    * old one, and nginx-rtmp's /stat, relays and players then no longer see that stream.
    */
   async start(configChanged = true): Promise<void> {
-    this.stopping = false;
     const existing = this.runningFromPidFile();
     if (existing !== null) {
-      this.adoptedPid = existing;
       if (configChanged) process.kill(existing, 'SIGHUP');
       this.o.logger.info({ event: 'nginx_adopted', pid: existing, reloaded: configChanged }, 'nginx already running from a previous start; adopted');
-      this.watchAdopted();
+      this.supervisor.adopt(existing, { pollMs: 1000, args: this.args() });
       return;
     }
     if (existsSync(this.o.pidFile) && readFileSync(this.o.pidFile, 'utf8').trim() !== '') {
@@ -86,107 +109,39 @@ export class NginxProcess {
       rmSync(this.o.pidFile, { force: true });
     }
     for (const p of this.o.ports) await assertPortFree(p.port, p.host, p.what);
-    await this.spawnChild();
+    try {
+      await this.supervisor.run(this.args());
+    } catch (err) {
+      if (!(err instanceof StartError)) throw err;
+      this.supervisor.release();
+      throw new NginxError('NGINX_START_FAILED', 'nginx no pudo iniciar; vea el mensaje de nginx arriba / nginx failed to start; see its message above');
+    }
   }
 
   reload(): void {
-    const pid = this.pid;
-    if (pid !== null) process.kill(pid, 'SIGHUP');
+    this.supervisor.signal('SIGHUP');
   }
 
   /** Begins a graceful stop without waiting: nginx closes its listeners and finishes what is in flight. */
   quit(): void {
-    this.stopping = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    const pid = this.pid;
-    if (pid !== null) signal(pid, 'SIGQUIT');
+    this.supervisor.release();
+    this.supervisor.signal('SIGQUIT');
   }
 
   async stop(timeoutMs = 5000): Promise<void> {
-    this.stopping = true;
-    if (this.watch) clearInterval(this.watch);
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    const pid = this.pid;
-    if (pid === null || !isAlive(pid)) return;
-    signal(pid, 'SIGQUIT');
-    // nginx-rtmp keeps a worker alive while a publisher is connected: escalate.
-    if (await waitForExit(pid, timeoutMs / 2)) return;
-    signal(pid, 'SIGTERM');
-    if (await waitForExit(pid, timeoutMs / 2)) return;
-    signal(pid, 'SIGKILL');
-    await waitForExit(pid, 1000);
-    killOrphanWorkers(pid);
+    await this.supervisor.stop(timeoutMs);
+  }
+
+  private args(): string[] {
+    return ['-p', this.o.prefix, '-c', this.o.conf, '-e', 'stderr'];
   }
 
   private runningFromPidFile(): number | null {
     if (!existsSync(this.o.pidFile)) return null;
     const pid = Number.parseInt(readFileSync(this.o.pidFile, 'utf8').trim(), 10);
     if (!Number.isInteger(pid) || pid <= 1 || !isAlive(pid)) return null;
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      return cmdline.includes('nginx') && cmdline.includes(this.o.prefix) ? pid : null;
-    } catch {
-      return null;
-    }
-  }
-
-  private async spawnChild(): Promise<void> {
-    const log = this.o.logger;
-    // Its own process group: when the master dies (kill -9), its workers would live on holding the ports;
-    // the group lets us end them too before starting a new master.
-    const child = spawn(this.o.binary, ['-p', this.o.prefix, '-c', this.o.conf, '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-    this.child = child;
-    this.adoptedPid = null;
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      if (line.trim()) log.warn({ event: 'nginx', line: this.o.redactor.redact(line) }, 'nginx');
-    });
-    const started = await new Promise<boolean>((resolve) => {
-      const ok = setTimeout(() => resolve(true), 400);
-      child.once('error', () => resolve(false));
-      child.once('exit', () => {
-        clearTimeout(ok);
-        resolve(false);
-      });
-    });
-    if (!started) {
-      this.child = null;
-      if (child.pid) killOrphanWorkers(child.pid);
-      throw new NginxError('NGINX_START_FAILED', 'nginx no pudo iniciar; vea el mensaje de nginx arriba / nginx failed to start; see its message above');
-    }
-    child.once('exit', (code, sig) => this.onExit(code, sig));
-    log.info({ event: 'nginx_started', pid: child.pid }, 'nginx started');
-    setTimeout(() => {
-      if (this.child === child) this.delay = 500;
-    }, 30_000).unref();
-  }
-
-  private watchAdopted(): void {
-    this.watch = setInterval(() => {
-      if (this.adoptedPid !== null && !isAlive(this.adoptedPid)) {
-        clearInterval(this.watch!);
-        this.watch = null;
-        this.onExit(null, 'unknown');
-      }
-    }, 1000);
-  }
-
-  private onExit(code: number | null, sig: string | null): void {
-    const pid = this.child?.pid ?? this.adoptedPid;
-    if (pid) killOrphanWorkers(pid);
-    this.child = null;
-    this.adoptedPid = null;
-    if (this.stopping) return;
-    this.restarts += 1;
-    this.o.logger.error({ event: 'nginx_exited', code, signal: sig, restartInMs: this.delay }, 'nginx exited; restarting');
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = null;
-      rmSync(this.o.pidFile, { force: true });
-      this.spawnChild().catch((err: Error) => {
-        this.o.logger.error({ event: 'nginx_restart_failed', err: err.message }, 'nginx restart failed');
-        this.onExit(null, null);
-      });
-    }, this.delay);
-    this.delay = Math.min(this.delay * 2, this.o.maxRestartDelayMs ?? 10_000);
+    const cmdline = commandLine(pid)?.join(' ') ?? '';
+    return cmdline.includes('nginx') && cmdline.includes(this.o.prefix) ? pid : null;
   }
 }
 
@@ -196,15 +151,6 @@ export class NginxProcess {
  */
 function killOrphanWorkers(masterPid: number): void {
   signal(-masterPid, 'SIGKILL');
-}
-
-async function waitForExit(pid: number, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !isAlive(pid);
 }
 
 export async function assertPortFree(port: number, host: string | undefined, what: string): Promise<void> {

@@ -43,3 +43,13 @@ export function openFilesLimit(): number | undefined {
     return undefined;
   }
 }
+
+/** Waits until a process is gone; true when it went within `ms`. */
+export async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !isAlive(pid);
+}
