@@ -183,7 +183,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   redactor.add(cookieSecret);
   const adminSessions = new AdminSessions(db, config.adminSessionHours * 3600_000);
   const identity = new Identity(cookieSecret, adminSessions, config.publicUrl.startsWith('https:'));
-  const gateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp });
+  const gateway = new WsGateway({ logger, allowOverlay: true, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp });
   const legacyGateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp, ...legacyCodec });
   const chat = new ChatService(chatBackend.store, chatBackend.bus, config.chat, logger);
   await chat.start();
