@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useReducer } from 'react';
-import { LiveSocket, socketUrl } from '../lib/live-socket';
+import { useEffect, useMemo, useReducer, useState } from 'react';
+import { LiveSocket, socketUrl, type SocketState } from '../lib/live-socket';
 import { parseOverlayFrame } from './overlay-frames';
 import type { OverlayOptions } from './overlay-options';
 import { initialOverlayState, nextDeparture, overlayReducer, type OverlayFrame, type OverlayLine } from './overlay-state';
@@ -40,13 +40,16 @@ function Line({ line, names }: { line: OverlayLine; names: boolean }) {
 export function OverlayApp({ options }: { options: OverlayOptions }) {
   const reducer = useMemo(() => overlayReducer(options), [options]);
   const [state, dispatch] = useReducer(reducer, undefined, initialOverlayState);
+  const [socketState, setSocketState] = useState<SocketState>('connecting');
 
   useEffect(() => {
     const socket = new LiveSocket<OverlayFrame>({ url: socketUrl(location, OVERLAY_SOCKET_PATH), parse: parseOverlayFrame, backoff: overlayBackoff });
     const off = socket.onMessage((frame) => dispatch({ type: 'frame', frame, now: Date.now() }));
+    const offState = socket.onState(setSocketState);
     socket.start();
     return () => {
       off();
+      offState();
       socket.stop();
     };
   }, []);
@@ -61,7 +64,7 @@ export function OverlayApp({ options }: { options: OverlayOptions }) {
 
   const className = `overlay theme-${options.theme} align-${options.align}${options.names ? '' : ' no-names'}`;
   return (
-    <main className={className} style={{ fontSize: `${options.size}px` }} data-max={options.max} data-fade={options.fade}>
+    <main className={className} style={{ fontSize: `${options.size}px` }} data-socket={socketState}>
       {options.pinned && state.pinned && (
         <p className="overlay-pinned">
           {options.names && <span className="overlay-nick">{state.pinned.nick}</span>}
