@@ -201,6 +201,35 @@ describe('the OBS chat overlay at /chat (Chromium, 1920×1080)', { timeout: 180_
     for (const v of [plain, custom, bad]) assertClean(v);
   });
 
+  test('the admin’s OBS card builds the URL from its controls and previews it live (no CSP errors)', async () => {
+    const v = await newViewer(browser, { viewport: { width: 1280, height: 900 } });
+    opened.push(v);
+    const page = v.page;
+    await page.goto(`${svc.base}/admin`);
+    await page.getByLabel('Contraseña').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.getByRole('heading', { name: 'Chat en la transmisión' }).waitFor({ timeout: 15_000 });
+    const url = page.getByLabel('Dirección para OBS', { exact: true });
+    assert.equal(await url.inputValue(), `${svc.base}/chat`);
+    await page.getByLabel('Tamaño de letra (px)').fill('64');
+    await page.getByLabel('Alineación').selectOption('right');
+    await page.getByLabel('Mostrar nombres').uncheck();
+    assert.equal(await url.inputValue(), `${svc.base}/chat?size=64&names=0&align=right`);
+    // A value out of range is pointed out, and the URL keeps the default meanwhile.
+    await page.getByLabel('Mensajes a la vez').fill('500');
+    await page.getByText('Entre 1 y 50; mientras tanto se usa 8.').waitFor({ timeout: 5000 });
+    assert.equal(await url.inputValue(), `${svc.base}/chat?size=64&names=0&align=right`);
+    const frame = page.frameLocator('.adm-overlay-preview iframe');
+    await frame.locator('.overlay[data-socket="open"]').waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('.adm-overlay-preview iframe').getAttribute('src'), '/chat?size=64&names=0&align=right');
+    const eva = await chatter('Eva');
+    await eva.say('Se ve en la vista previa');
+    const line = frame.locator('.overlay-line', { hasText: 'Se ve en la vista previa' });
+    await line.waitFor({ timeout: 5000 });
+    assert.deepEqual(await line.evaluate((li) => [getComputedStyle(li).fontSize, getComputedStyle(li).textAlign, li.querySelector('.overlay-nick')]), ['64px', 'right', null]);
+    assertClean(v);
+  });
+
   test('the overlay is not counted as a viewer and gets no cookie; anything it sends is refused', async () => {
     const viewers = async () => (await svc.status()).viewers;
     for (const s of sockets.splice(0)) s.close();
