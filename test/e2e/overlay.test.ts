@@ -4,7 +4,8 @@
  * The OBS chat overlay at /chat, in Chromium at 1920×1080 (an OBS browser source's size), against the real
  * built service: transparent page, messages from /ws and from the legacy /v1/websocket within a second,
  * moderation (delete, ban) at once, hostile text as text, the URL options, and not a viewer (no count, no
- * cookie). Its memory over 10,000 messages is overlay-memory.test.ts's subject.
+ * cookie), and it comes back after a service restart. Its memory over 10,000 messages is
+ * overlay-memory.test.ts's subject.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -252,5 +253,18 @@ describe('the OBS chat overlay at /chat (Chromium, 1920×1080)', { timeout: 180_
     assert.match(viewer.cookie ?? '', /^cdp_sid=/);
     await waitFor('the viewer to be counted', async () => (await viewers()) === 1, 10_000, 200);
     for (const v of pages) assertClean(v);
+  });
+
+  test('after a service restart the overlay reconnects by itself and shows new messages', async () => {
+    const v = await overlay('?fade=0');
+    await svc.stop();
+    await v.page.locator('.overlay[data-socket="closed"], .overlay[data-socket="connecting"]').first().waitFor({ timeout: 10_000 });
+    await svc.restart();
+    await v.page.locator('.overlay[data-socket="open"]').waitFor({ timeout: 20_000 });
+    const fer = await chatter('Fernanda');
+    await fer.say('Volvimos después del reinicio');
+    await waitShown(v.page, 'Volvimos después del reinicio', 2000);
+    // The socket's drop and its retries are expected (console errors of a refused connection); nothing threw.
+    assert.deepEqual(v.problems.filter((p) => p.kind === 'pageerror'), []);
   });
 });
