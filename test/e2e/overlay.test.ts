@@ -164,11 +164,19 @@ describe('the OBS chat overlay at /chat (Chromium, 1920×1080)', { timeout: 180_
     // The ban also covers new sessions from its address (here every test's): lift it for the next tests.
     const list = await adminCall(svc.base, admin, 'GET', '/api/v1/admin/chat/sanctions');
     for (const s of list.json.sanctions) await adminCall(svc.base, admin, 'DELETE', `/api/v1/admin/chat/sanctions/${encodeURIComponent(s.id)}`);
+    // A pinned message shows only where ?pinned=1 asks for it.
+    const withPin = await overlay('?pinned=1');
+    const pin = await adminCall(svc.base, admin, 'PUT', '/api/v1/admin/chat/pin', { messageId: keep });
+    assert.ok(pin.status >= 200 && pin.status < 300, `pin answered ${pin.status} ${pin.text}`);
+    await withPin.page.locator('.overlay-pinned', { hasText: 'Este se queda' }).waitFor({ timeout: 2000 });
+    assert.equal(await v.page.locator('.overlay-pinned').count(), 0, 'not without ?pinned=1');
     // A cleared chat leaves the broadcast too.
     const clear = await adminCall(svc.base, admin, 'POST', '/api/v1/admin/chat/clear');
     assert.ok(clear.status >= 200 && clear.status < 300, `clear answered ${clear.status}`);
     await waitFor('the overlay to empty', async () => (await shown(v.page)).length === 0, 1000, 20);
+    await withPin.page.locator('.overlay-pinned').waitFor({ state: 'detached', timeout: 1000 });
     assertClean(v);
+    assertClean(withPin);
   });
 
   test('the options do what the URL says; bad values fall back to the defaults', async () => {
