@@ -66,10 +66,14 @@ export function attachChat(gateway: WsGateway, chat: ChatService): void {
         // ignore it. The messages stay stored for the moderators.
         if (e.sanction.kind === 'ban') {
           const session = e.sanction.sessionId;
-          void chat.history().then((messages) => {
-            const ids = messages.filter((m) => m.sessionId === session).map((m) => m.id);
-            if (ids.length > 0) gateway.broadcast({ type: 'banned', ids });
-          });
+          chat.history().then(
+            (messages) => {
+              const ids = messages.filter((m) => m.sessionId === session).map((m) => m.id);
+              if (ids.length > 0) gateway.broadcast({ type: 'banned', ids });
+            },
+            // The ban itself is in force; only the overlay's clean-up is missed (the store logs its own failure).
+            () => {},
+          );
         }
         break;
       case 'settings':
