@@ -71,7 +71,7 @@ export function attachChat(gateway: WsGateway, chat: ChatService): void {
               const ids = messages.filter((m) => m.sessionId === session).map((m) => m.id);
               if (ids.length > 0) gateway.broadcast({ type: 'banned', ids });
             },
-            // The ban itself is in force; only the overlay's clean-up is missed (the store logs its own failure).
+            // The ban itself is in force; only the overlay's clean-up of the author's lines is missed.
             () => {},
           );
         }
