@@ -13,6 +13,11 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
+    // Two pages: the app (index.html) and the OBS chat overlay (chat.html, served at /chat), which loads
+    // only its own small bundle.
+    rollupOptions: {
+      input: { main: `${root}index.html`, chat: `${root}chat.html` },
+    },
   },
   server: {
     proxy: {

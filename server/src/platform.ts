@@ -185,7 +185,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   // Cookies are Secure when the site is served over HTTPS: PUBLIC_URL says so, or TLS is configured.
   const secureCookies = config.publicUrl.startsWith('https:') || Boolean(webModel.tls);
   const identity = new Identity(cookieSecret, adminSessions, secureCookies);
-  const gateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp });
+  const gateway = new WsGateway({ logger, allowOverlay: true, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp });
   const legacyGateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp, ...legacyCodec });
   const chat = new ChatService(chatBackend.store, chatBackend.bus, config.chat, logger);
   await chat.start();

@@ -4,7 +4,7 @@ import { errorMessage, type WsClient, type WsGateway } from './ws-gateway.js';
 
 /**
  * The chat on the /ws socket (new protocol): `hello` and `chat` in; `history`, `chat`, `ack`, `deleted`,
- * `pinned`, `chat-cleared` and `error` out.
+ * `banned`, `pinned`, `chat-cleared` and `error` out.
  */
 export function attachChat(gateway: WsGateway, chat: ChatService): void {
   const participants = new Map<string, Participant>();
@@ -18,7 +18,7 @@ export function attachChat(gateway: WsGateway, chat: ChatService): void {
   };
 
   gateway.onOpen((client) => {
-    of(client);
+    if (!client.readOnly) of(client);
     void chat.history().then((messages) => {
       client.send({ type: 'history', messages: messages.map(toPublic) });
       const pinned = chat.currentPinned();
@@ -60,6 +60,21 @@ export function attachChat(gateway: WsGateway, chat: ChatService): void {
         break;
       case 'pinned':
         gateway.broadcast({ type: 'pinned', message: e.message ? toPublic(e.message) : null });
+        break;
+      case 'sanction':
+        // A ban takes the author's recent messages off the OBS overlay (`banned {ids}`); other clients may
+        // ignore it. The messages stay stored for the moderators.
+        if (e.sanction.kind === 'ban') {
+          const session = e.sanction.sessionId;
+          chat.history().then(
+            (messages) => {
+              const ids = messages.filter((m) => m.sessionId === session).map((m) => m.id);
+              if (ids.length > 0) gateway.broadcast({ type: 'banned', ids });
+            },
+            // The ban itself is in force; only the overlay's clean-up of the author's lines is missed.
+            () => {},
+          );
+        }
         break;
       case 'settings':
         gateway.broadcast({ type: 'chat-settings', slowModeSeconds: e.settings.slowModeSeconds });

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminSessions } from './admin-sessions.js';
-import type { ClientIdentity } from './ws-gateway.js';
+import { overlayRequested, type ClientIdentity } from './ws-gateway.js';
 
 export const VIEWER_COOKIE = 'cdp_sid';
 export const ADMIN_COOKIE = 'cdp_admin';
@@ -93,6 +93,8 @@ export class Identity {
    */
   install(app: FastifyInstance): void {
     app.addHook('onRequest', async (req) => {
+      // The OBS overlay's read-only socket has no session, so it gets no cookie.
+      if (req.routeOptions.url === '/ws' && overlayRequested(req.query) !== false) return;
       if (SESSION_ROUTES.has(req.routeOptions.url ?? '')) this.of(req);
     });
     app.addHook('onSend', async (req, reply) => {

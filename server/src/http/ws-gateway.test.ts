@@ -106,8 +106,8 @@ async function start(t: TestContext, options: Partial<GatewayOptions> = {}) {
     for (const c of clients) c.ws.terminate();
     await app.close();
   });
-  const connect = async (): Promise<Client> => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  const connect = async (query = ''): Promise<Client> => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws${query}`);
     const c = new Client(ws);
     clients.push(c);
     await withTimeout(new Promise<void>((resolve, reject) => {
@@ -117,8 +117,8 @@ async function start(t: TestContext, options: Partial<GatewayOptions> = {}) {
     return c;
   };
   /** A connected client that has already read its greeting. */
-  const connectGreeted = async () => {
-    const c = await connect();
+  const connectGreeted = async (query = '') => {
+    const c = await connect(query);
     assert.equal((await c.next()).type, 'status');
     return c;
   };
@@ -281,6 +281,41 @@ describe('websocket gateway', () => {
     assert.equal(err.action, 'error');
     assert.equal((err.data as Msg).code, 'too_many_connections');
     assert.equal((await withTimeout(extra.closed, 'extra closed')).code, 1008);
+  });
+
+  test('an overlay socket (?overlay=1) hears every broadcast, is refused every frame it sends, and is no viewer session', async (t) => {
+    const { connectGreeted, gateway, received } = await start(t, { allowOverlay: true, identify: () => ({ sessionId: 'viewer-session', ipHash: 'h', role: 'viewer' }) });
+    const viewer = await connectGreeted();
+    const overlay = await connectGreeted('?overlay=1');
+    assert.equal(gateway.count(), 2);
+    assert.deepEqual(gateway.sessions(), ['viewer-session']);
+    gateway.broadcast({ type: 'chat', message: { id: '1', nick: 'Ana', text: 'hola' } });
+    assert.equal((await overlay.next()).type, 'chat');
+    assert.equal((await viewer.next()).type, 'chat');
+    overlay.send({ type: 'ping', n: 1 });
+    overlay.send({ type: 'chat', text: 'desde OBS', clientId: 'x' });
+    overlay.send('not json');
+    for (let i = 0; i < 3; i++) assert.deepEqual([(await overlay.next()).type, overlay.messages.at(-1)?.code], ['error', 'read_only']);
+    assert.equal(received.length, 0, 'no handler saw the overlay’s frames');
+    viewer.send({ type: 'ping', n: 2 });
+    assert.deepEqual(await viewer.next(), { type: 'pong', n: 2 });
+    // ?overlay=0 is an ordinary client.
+    await connectGreeted('?overlay=0');
+    assert.deepEqual(gateway.sessions(), ['viewer-session', 'viewer-session']);
+  });
+
+  test('a bad overlay value is refused (1008); where overlays are not allowed, ?overlay=1 is an ordinary client', async (t) => {
+    const allowed = await start(t, { allowOverlay: true });
+    for (const q of ['?overlay=2', '?overlay=yes', '?overlay=1&overlay=1']) {
+      const c = await allowed.connect(q);
+      assert.deepEqual([(await c.next()).type, c.messages[0]?.code], ['error', 'invalid'], q);
+      assert.equal((await withTimeout(c.closed, `closed ${q}`)).code, 1008, q);
+    }
+    const plain = await start(t);
+    const c = await plain.connectGreeted('?overlay=1');
+    c.send({ type: 'ping', n: 3 });
+    assert.deepEqual(await c.next(), { type: 'pong', n: 3 });
+    assert.equal(plain.gateway.sessions().length, 1);
   });
 
   test('a handler type can be registered only once', () => {

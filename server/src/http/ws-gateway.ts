@@ -15,6 +15,8 @@ export interface ClientIdentity {
 export interface WsClient extends ClientIdentity {
   id: string;
   ip: string;
+  /** The OBS chat overlay (`?overlay=1`): it only listens, is not a viewer and has no session cookie. */
+  readOnly: boolean;
   /** Sends a JSON message; the legacy socket's messages have `action` instead of `type`. */
   send(message: Record<string, unknown>): void;
   close(code: number, reason: string): void;
@@ -39,6 +41,8 @@ export interface GatewayOptions {
   /** Sockets one address may hold open (church Wi-Fi shares one address: keep it generous). */
   maxSocketsPerIp?: number;
   path?: string;
+  /** Whether `?overlay=1` opens a read-only socket here (the OBS chat overlay on /ws). */
+  allowOverlay?: boolean;
   /**
    * How a frame names its kind. Default: the new protocol's `{type, ...}` (the handler sees the whole
    * frame). The legacy socket uses `{action, data}`.
@@ -53,6 +57,15 @@ const defaultDecode = (frame: Record<string, unknown>) => {
   const e = Envelope.safeParse(frame);
   return e.success ? { type: e.data.type, body: frame } : null;
 };
+
+/** The socket's query: `overlay` is `0` or `1` when present; other parameters are ignored. */
+const WsQuery = z.object({ overlay: z.enum(['0', '1']).optional() }).loose();
+
+/** null when the query is invalid; otherwise whether it asks for a read-only overlay socket. */
+export function overlayRequested(query: unknown): boolean | null {
+  const q = WsQuery.safeParse(query ?? {});
+  return q.success ? q.data.overlay === '1' : null;
+}
 
 export const WS_CLOSE = { goingAway: 1001, unsupported: 1003, policy: 1008, tooBig: 1009 } as const;
 
@@ -119,9 +132,11 @@ export class WsGateway {
     });
   }
 
-  /** Session ids of every connected socket (for the viewer count). */
+  /** Session ids of every connected socket (for the viewer count); overlays are not viewers. */
   sessions(): string[] {
-    return [...this.clients.values()].map((c) => c.client.sessionId);
+    const out: string[] = [];
+    for (const { client } of this.clients.values()) if (!client.readOnly) out.push(client.sessionId);
+    return out;
   }
 
   private accept(socket: WebSocket, req: FastifyRequest): void {
@@ -133,13 +148,23 @@ export class WsGateway {
       socket.close(WS_CLOSE.policy, 'too many connections');
       return;
     }
+    const overlay = this.o.allowOverlay ? overlayRequested(req.query) : false;
+    if (overlay === null) {
+      socket.send(JSON.stringify(this.errorFrame('invalid', 'Parámetros inválidos / invalid parameters: overlay must be 0 or 1')));
+      socket.close(WS_CLOSE.policy, 'invalid parameters');
+      return;
+    }
     const id = randomUUID();
     this.perIp.set(ip, fromIp + 1);
-    const identity = this.o.identify?.(req) ?? { sessionId: `conn-${id}`, ipHash: ip, role: 'viewer' as const };
+    // An overlay has no session: it never writes, so nothing needs to follow it (and no cookie is set).
+    const identity: ClientIdentity = overlay
+      ? { sessionId: `overlay-${id}`, ipHash: '', role: 'viewer' }
+      : (this.o.identify?.(req) ?? { sessionId: `conn-${id}`, ipHash: ip, role: 'viewer' });
     const client: WsClient = {
       ...identity,
       id,
       ip,
+      readOnly: overlay,
       send: (message) => this.sendRaw(client, socket, JSON.stringify(message)),
       close: (code, reason) => socket.close(code, reason),
     };
@@ -179,6 +204,10 @@ export class WsGateway {
       return;
     }
     const fail = (code: string, message: string) => client.send(this.errorFrame(code, message));
+    if (client.readOnly) {
+      fail('read_only', 'Esta conexión solo lee el chat / this connection only reads the chat');
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(String(data));

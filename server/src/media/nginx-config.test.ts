@@ -218,6 +218,19 @@ describe('renderMediaConfig and renderWebConfig', () => {
     assert.deepEqual(map.slice(1, 3), [`"~^/embed(/|\\?|$)" "*";`, `default             "'self'";`]);
   });
 
+  test('/chat (the OBS overlay the church’s scenes point at) serves chat.html with the page headers; other pages stay the app', () => {
+    for (const conf of [block(renderWebConfig(web()), /server \{\s*listen 8080/), block(renderWebConfig(web({ tls: TLS })), /server \{\s*listen 443 ssl/)]) {
+      for (const uri of ['/chat', '/chat/']) {
+        const loc = selectLocation(conf, uri);
+        assert.ok(loc?.body.includes('try_files /chat.html =404;'), `${uri} → ${loc?.pattern}`);
+        assert.ok(loc?.body.includes(`Content-Security-Policy "${PAGE_CSP}"`), 'same CSP as the app (the socket is same-origin)');
+        assert.ok(loc?.body.includes('Cache-Control "no-cache"'));
+        assert.ok(loc?.body.includes('X-Content-Type-Options nosniff'));
+      }
+      for (const uri of ['/chats', '/chat/x', '/']) assert.ok(!selectLocation(conf, uri)?.body.includes('chat.html'), uri);
+    }
+  });
+
   test('with TLS, plain HTTP serves only certificate challenges and redirects the rest to HTTPS', () => {
     const conf = renderWebConfig(web({ tls: TLS }));
     const plain = block(conf, /server \{\s*listen 8080 default_server;/);

@@ -288,6 +288,11 @@ ${acme}
             root ${m.pageRoot};
             add_header Cache-Control "no-cache" always;${pageHeaders.replaceAll('\n        ', '\n            ')}
         }
+        # The OBS chat overlay (the church's scenes point at /chat): its own small page, not the app.
+        location ~ "^/chat/?$" {
+            add_header Cache-Control "no-cache" always;${pageHeaders.replaceAll('\n        ', '\n            ')}
+            try_files /chat.html =404;
+        }
         location /assets/ {
             add_header Cache-Control "public, max-age=31536000, immutable" always;${common.replaceAll('\n        ', '\n            ')}
             try_files $uri =404;

@@ -84,7 +84,7 @@ export function Dashboard({ csrfToken, onSessionEnded, onLoggedOut }: Props) {
           </div>
           <div className="adm-col">
             <ViewersCard viewers={live.viewers} peak={peak} live={session !== null && !session.endedAt} sessions={sessions} now={now} />
-            <ObsCard client={client} obsServer={o?.obsServer ?? ''} />
+            <ObsCard client={client} obsServer={o?.obsServer ?? ''} origin={typeof location === 'undefined' ? '' : location.origin} />
             <ScheduleEditor client={client} site={site} />
             <BrandingForm client={client} site={site} />
             <EmbedCard origin={typeof location === 'undefined' ? '' : location.origin} />

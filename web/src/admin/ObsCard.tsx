@@ -5,11 +5,15 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { CopyField } from './CopyField';
 import { errorText } from './error-text';
 import { formatDateTime } from './format';
+import { ObsOverlaySection } from './ObsOverlaySection';
 import { HIDDEN_KEY, primaryKey } from './stream-keys';
 import { useLoad } from './useLoad';
 
-/** Everything OBS needs: the server URL, the stream key (hidden until asked), rotation, and the settings. */
-export function ObsCard({ client, obsServer }: { client: AdminClient; obsServer: string }) {
+/**
+ * Everything OBS needs: the server URL, the stream key (hidden until asked), rotation, the settings, and the
+ * chat overlay's browser source.
+ */
+export function ObsCard({ client, obsServer, origin = '' }: { client: AdminClient; obsServer: string; origin?: string }) {
   const { t, lang } = useI18n();
   const o = t.admin.obs;
   const keys = useLoad(useCallback(() => client.streamKeys(), [client]));
@@ -81,6 +85,7 @@ export function ObsCard({ client, obsServer }: { client: AdminClient; obsServer:
           </div>
         ))}
       </dl>
+      <ObsOverlaySection origin={origin} />
     </section>
   );
 }

@@ -43,6 +43,23 @@ test('the OBS card shows the server, hides the key and recommends 2 s keyframes 
   assert.match(text, /Cambiar la clave/);
 });
 
+test('the OBS card has "Chat en la transmisión": the /chat URL to copy, a preview of it, its options and the steps in OBS', () => {
+  const html = renderIn('es', <ObsCard client={client} obsServer="rtmp://iglesia.cl:1935/live" origin="https://iglesia.cl" />);
+  const text = textOf(html);
+  assert.match(text, /Chat en la transmisión/);
+  assert.match(html, /value="https:\/\/iglesia\.cl\/chat"/);
+  assert.match(html, /<iframe src="\/chat"[^>]*title="Vista previa del chat en la transmisión"/);
+  assert.match(html, /class="adm-overlay-preview"/);
+  for (const label of ['Tamaño de letra (px)', 'Mensajes a la vez', 'Segundos en pantalla (0 = siempre)', 'Mostrar nombres', 'Colores', 'Alineación', 'Mostrar el mensaje fijado']) assert.ok(text.includes(label), label);
+  assert.match(html, /type="number"[^>]*min="12"[^>]*max="160"[^>]*value="48"/);
+  assert.match(text, /Fuentes → \+ → Navegador/);
+  assert.match(text, /Ancho: 1920\. Alto: 1080/);
+  const en = textOf(renderIn('en', <ObsCard client={client} obsServer="rtmp://iglesia.cl:1935/live" origin="https://iglesia.cl" />));
+  assert.match(en, /Chat on the stream/);
+  assert.match(en, /Sources → \+ → Browser/);
+  assert.match(en, /Width: 1920\. Height: 1080/);
+});
+
 test('the schedule editor lists each service with its day in Spanish, a time field and a title', () => {
   const html = renderIn('es', <ScheduleEditor client={client} site={loaded(site)} />);
   assert.match(html, /<option value="0" selected="">domingo<\/option>/);

@@ -2,8 +2,10 @@ import { parseServerMessage, type ClientMessage, type ServerMessage } from './me
 
 export type SocketState = 'connecting' | 'open' | 'closed';
 
-export interface LiveSocketOptions {
+export interface LiveSocketOptions<M = ServerMessage> {
   url: string;
+  /** How a text frame is read (default: the viewer page's protocol); null frames are ignored. */
+  parse?: (raw: string) => M | null;
   /** Delay before reconnect attempt n (0-based): exponential with jitter, capped. */
   backoff?: (attempt: number) => number;
   /** Runs `fn` after `ms`; returns a cancel function. Tests pass a manual clock. */
@@ -30,16 +32,16 @@ export function socketUrl(loc: { protocol: string; host: string }, path = '/ws')
  * The page's one websocket (/ws): status, viewer count and chat share it. It reconnects with backoff for as
  * long as the page is open, and straight away when the phone comes back online or the tab becomes visible.
  */
-export class LiveSocket {
+export class LiveSocket<M = ServerMessage> {
   private ws: WebSocket | null = null;
   private attempt = 0;
   private cancelRetry: (() => void) | null = null;
   private stopped = true;
   private current: SocketState = 'closed';
-  private readonly messageListeners = new Set<Listener<ServerMessage>>();
+  private readonly messageListeners = new Set<Listener<M>>();
   private readonly stateListeners = new Set<Listener<SocketState>>();
 
-  constructor(private readonly o: LiveSocketOptions) {}
+  constructor(private readonly o: LiveSocketOptions<M>) {}
 
   get state(): SocketState {
     return this.current;
@@ -72,7 +74,7 @@ export class LiveSocket {
     return true;
   }
 
-  onMessage(listener: Listener<ServerMessage>): () => void {
+  onMessage(listener: Listener<M>): () => void {
     this.messageListeners.add(listener);
     return () => this.messageListeners.delete(listener);
   }
@@ -101,7 +103,7 @@ export class LiveSocket {
       if (this.ws !== ws || typeof ev.data !== 'string') return;
       // Only a server that talks resets the backoff; one that accepts and drops us keeps backing off.
       this.attempt = 0;
-      const message = parseServerMessage(ev.data);
+      const message = this.o.parse ? this.o.parse(ev.data) : (parseServerMessage(ev.data) as M | null);
       if (message) for (const l of this.messageListeners) l(message);
     };
     ws.onclose = () => {
