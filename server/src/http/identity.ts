@@ -68,7 +68,7 @@ export class Identity {
       raw[NEW_SESSION] = sessionId;
     }
     const admin = this.admins.validate(cookies.get(ADMIN_COOKIE));
-    return { sessionId, ipHash: this.ipHash(req.ip), role: admin ? 'moderator' : 'viewer' };
+    return { sessionId, ipHash: this.ipHash(req.ip), role: admin ? 'moderator' : 'viewer', ...(admin ? { adminSession: admin.id } : {}) };
   }
 
   viewerCookie(sessionId: string): string {
