@@ -9,7 +9,7 @@ import type { WsGateway } from './ws-gateway.js';
  * endpoint. Expiry needs no message: each gateway asks `AdminSessions.active` before a moderator's frame
  * and on every ping round.
  */
-export function endModeratorSockets(sessions: AdminSessions, bus: ChatBus, gateways: WsGateway[], logger: Logger): () => void {
+export function endModeratorSockets(sessions: AdminSessions, bus: ChatBus, gateways: Pick<WsGateway, 'demote'>[], logger: Logger): () => void {
   sessions.onEnd((session) => {
     bus.publish({ kind: 'admin-ended', session }).catch((err: Error) => logger.warn({ event: 'admin_end_publish_failed', err: err.message }, 'could not tell other instances of a sign-out'));
   });
