@@ -3,10 +3,11 @@ import type { Logger } from '../log/logger.js';
 import type { ChatBus, ChatEvent } from './bus/chat-bus.js';
 import { fail, type ChatErrorCode, type ChatResult } from './errors.js';
 import {
-  cleanNick, cleanText, containsLink, messageId, nickKey, NICK_MAX, NICK_MIN, TEXT_MAX,
+  cleanNick, cleanText, messageId, nickKey, NICK_MAX, NICK_MIN, TEXT_MAX,
   type ChatMessage, type ChatRole,
 } from './protocol.js';
 import { TokenBucket } from './rate-limit.js';
+import { contentRefusal, fold, sanctionRefusal } from './rules.js';
 import { DEFAULT_SETTINGS, type ChatSettings, type ChatStore, type Sanction } from './store/chat-store.js';
 
 export interface ChatLimits {
@@ -32,20 +33,13 @@ export interface Participant {
 }
 
 export type { ChatResult } from './errors.js';
-
-/** When a session was created, from its id (see http/identity.ts); undefined for ids without a time. */
-export function sessionBirth(sessionId: string): number | undefined {
-  const t = Number.parseInt(sessionId.slice(0, 10), 36);
-  return /^[0-9a-z]{10}/.test(sessionId) && t > 1_500_000_000_000 && t < 4_000_000_000_000 ? t : undefined;
-}
+export { sessionBirth } from './rules.js';
 
 /** A viewer announces the same name at most once in this time (the page reconnects, tabs reopen). */
 export const JOIN_REPEAT_MS = 30 * 60_000;
 /** Notices one socket may give: three, then one a minute. They also spend the address's message tokens. */
 export const NOTICE_BURST = 3;
 const NOTICE_RATE = 1 / 60;
-
-const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
 /**
  * The chat's rules: who may say what, how often, and what moderators can do about it. Storage and
@@ -300,19 +294,8 @@ export class ChatService {
 
   private async sanctionFor(p: Participant): Promise<ChatResult<never> | undefined> {
     if (p.role === 'moderator') return undefined;
-    const active = await this.store.activeSanctions(new Date(this.now()).toISOString());
-    // By session always. By address only for sessions begun after the sanction (within a day of it): that
-    // catches someone who clears cookies to come back, without silencing the others already chatting
-    // behind the same church Wi-Fi or mobile carrier NAT, nor that address forever.
-    const born = sessionBirth(p.sessionId);
-    const evading = (s: Sanction) => {
-      const at = Date.parse(s.at);
-      return born === undefined || (born >= at && born - at < 86_400_000);
-    };
-    const hit = active.find((s) => s.sessionId === p.sessionId || (s.ipHash === p.ipHash && evading(s)));
-    if (!hit) return undefined;
-    if (hit.kind === 'ban') return fail('banned');
-    return fail('timed_out', { minutes: Math.max(1, Math.ceil((Date.parse(hit.until!) - this.now()) / 60_000)) });
+    const now = this.now();
+    return sanctionRefusal(await this.store.activeSanctions(new Date(now).toISOString()), p, now);
   }
 
   /** A viewer's token from its socket's bucket and its address's; the refusal when either is empty. */
@@ -323,24 +306,13 @@ export class ChatService {
     return undefined;
   }
 
-  /** What a viewer may not say: links (unless allowed) and filtered words. */
   private contentRefused(text: string): ChatResult<never> | undefined {
-    if (!this.settings.linksFromViewers && containsLink(text)) return fail('link_not_allowed');
-    if (this.filtered(text)) return fail('word_filtered');
-    return undefined;
+    return contentRefusal(text, this.settings);
   }
 
   private isReserved(nick: string): boolean {
     const key = nickKey(nick);
     return [...this.reserved].some((r) => key === r || (r.length >= 5 && key.includes(r)));
-  }
-
-  private filtered(text: string): boolean {
-    const t = ` ${fold(text).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-    return this.settings.wordFilter.some((w) => {
-      const f = fold(w).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-      return f.length > 0 && t.includes(` ${f} `);
-    });
   }
 
   private ipBucket(ipHash: string, now: number): TokenBucket {
