@@ -69,11 +69,19 @@ describe('join notices in the browser (Chromium): to other viewers and legacy cl
     for (const v of [a, b, late]) assert.equal(v.unexpectedProblems().length, 0, describeProblems(v.problems));
   });
 
-  test('with join notices switched off in the admin, nobody is announced', async () => {
+  test('with join notices switched off in the admin page, nobody is announced', async () => {
+    const adminPage = (await newViewer(browser!, { viewport: { width: 1280, height: 900 } })).page;
+    await adminPage.goto(`${svc!.base}/admin`);
+    await adminPage.getByLabel('Contraseña').fill(PASSWORD);
+    await adminPage.getByRole('button', { name: 'Entrar' }).click();
+    const card = adminPage.locator('#chat-settings');
+    const box = card.getByLabel(/Avisar en el chat cuando alguien entra/);
+    await box.waitFor({ timeout: 15_000 });
+    assert.equal(await box.isChecked(), true, 'on by default');
+    await box.uncheck();
+    await card.getByRole('button', { name: 'Guardar' }).click();
     const admin = await adminLogin(svc!.base, PASSWORD);
-    const r = await adminCall(svc!.base, admin, 'PUT', '/api/v1/admin/chat/settings', { joinNotices: false });
-    assert.equal(r.status, 200, r.text);
-    assert.equal(r.json.joinNotices, false);
+    await waitFor('the setting saved', async () => (await adminCall(svc!.base, admin, 'GET', '/api/v1/admin/chat/settings')).json?.joinNotices === false, 10_000, 100);
     const b = viewers[0]!;
     const before = legacyNotices().length;
     const c = await open();
