@@ -1,4 +1,5 @@
 import type { ChatService, Participant } from '../chat/chat-service.js';
+import { CHAT_ERRORS } from '../chat/errors.js';
 import { ChatFrame, HelloFrame, toPublic } from '../chat/protocol.js';
 import { errorMessage, type WsClient, type WsGateway } from './ws-gateway.js';
 
@@ -31,7 +32,7 @@ export function attachChat(gateway: WsGateway, chat: ChatService): void {
     const p = participants.get(client.id);
     const nickDropped = p ? chat.demote(p) : false;
     client.send({ type: 'chat-settings', slowModeSeconds: chat.currentSettings().slowModeSeconds, role: 'viewer' });
-    if (nickDropped) client.send(errorMessage('nick_reserved', 'Ese nombre está reservado para los moderadores; elija otro / That name is reserved for moderators; choose another'));
+    if (nickDropped) client.send(errorMessage('nick_reserved', `${CHAT_ERRORS.nick_reserved.es} / ${CHAT_ERRORS.nick_reserved.en}`));
   });
 
   gateway.register({
