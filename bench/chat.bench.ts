@@ -51,6 +51,7 @@ import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { cleanupService, startService, type ServiceHandle } from '../test/helpers/platform.js';
+import { adminCall, adminLogin } from '../test/helpers/ws-client.js';
 import type { ConnectCmd, ConnectResult, ParentMsg, Progress, SendCmd, WorkerReport } from './chat-load-worker.js';
 import { measureWriteFloor, type WriteFloor } from './chat-write-floor.js';
 import { ensureBuilt } from './lib/build.js';
@@ -468,6 +469,11 @@ async function runSize(sockets: number, sizeIndex: number): Promise<Record<strin
     const diag: Record<string, string> = process.env.CHAT_BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.CHAT_BENCH_SERVICE_NODE_OPTIONS } : {};
     service = await startService({ CONFIG_FILE: configFile, ADMIN_PASSWORD: `bench-${process.pid}-chat-load`, LOG_LEVEL: 'info', ...diag });
     services.add(service);
+    // Every bench socket says hello: with join notices on, connecting N sockets would also fan out up to N
+    // notices to N sockets, measured as if it were the message load. The bench measures messages only.
+    const admin = await adminLogin(service.base, `bench-${process.pid}-chat-load`);
+    const off = await adminCall(service.base, admin, 'PUT', '/api/v1/admin/chat/settings', { joinNotices: false });
+    if (off.status !== 200) throw new Error(`could not switch join notices off: ${off.status} ${off.text}`);
     const pid = service.proc.pid!;
     await sleep(1000);
     const rssIdle = rssMB(pid);

@@ -1,10 +1,12 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ResolvedConfig } from './config/load.js';
 import { buildApp } from './http/app.js';
 import { WsGateway, WS_CLOSE } from './http/ws-gateway.js';
+import { SocketQuota } from './http/socket-quota.js';
+import { endModeratorSockets } from './http/moderator-sockets.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { Redactor } from './log/redactor.js';
 import { callbackRoutes } from './media/callbacks.js';
@@ -185,10 +187,19 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   // Cookies are Secure when the site is served over HTTPS: PUBLIC_URL says so, or TLS is configured.
   const secureCookies = config.publicUrl.startsWith('https:') || Boolean(webModel.tls);
   const identity = new Identity(cookieSecret, adminSessions, secureCookies);
-  const gateway = new WsGateway({ logger, allowOverlay: true, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp });
-  const legacyGateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp, ...legacyCodec });
+  // Both endpoints count against one cap per address; a moderator socket lasts as long as its admin session.
+  const sockets = {
+    logger,
+    identify: (req: FastifyRequest) => identity.of(req),
+    maxPayload: config.chat.maxFrameBytes,
+    quota: new SocketQuota(config.chat.maxSocketsPerIp),
+    stillModerator: (id: string) => adminSessions.active(id),
+  };
+  const gateway = new WsGateway({ ...sockets, allowOverlay: true });
+  const legacyGateway = new WsGateway({ ...sockets, ...legacyCodec });
   const chat = new ChatService(chatBackend.store, chatBackend.bus, config.chat, logger);
   await chat.start();
+  endModeratorSockets(adminSessions, chatBackend.bus, [gateway, legacyGateway], logger);
   const viewerCount = new ViewerCount({
     presence: chatBackend.presence,
     localSessions: () => [...gateway.sessions(), ...legacyGateway.sessions()],

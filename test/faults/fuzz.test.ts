@@ -247,7 +247,7 @@ const pathSegment = fc.oneof(
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const;
 
 /** Request bodies: JSON of hostile values, prototype keys, broken JSON, forms, other types, empty, oversized. */
-const KNOWN_FIELDS = ['messageId', 'minutes', 'reason', 'slowModeSeconds', 'wordFilter', 'linksFromViewers', 'churchName', 'offlineMessage', 'accentColor', 'logoUrl', 'schedule', 'password'];
+const KNOWN_FIELDS = ['messageId', 'minutes', 'reason', 'slowModeSeconds', 'wordFilter', 'linksFromViewers', 'joinNotices', 'churchName', 'offlineMessage', 'accentColor', 'logoUrl', 'schedule', 'password'];
 interface Body {
   contentType?: string;
   body?: string | Buffer;
@@ -572,12 +572,13 @@ describe('fuzz: hostile input never breaks the service', { timeout: 420_000 }, (
   test('valid chat settings round-trip (trimmed, without duplicates) and invalid ones change nothing', async () => {
     const original = (await adminCall(svc.base, admin, 'GET', '/api/v1/admin/chat/settings')).json;
     let current = original;
-    const validSettings = fc.record({ slowModeSeconds: fc.integer({ min: 0, max: 600 }), wordFilter: fc.array(validText(1, 50), { maxLength: 20 }), linksFromViewers: fc.boolean() }, { requiredKeys: [] });
+    const validSettings = fc.record({ slowModeSeconds: fc.integer({ min: 0, max: 600 }), wordFilter: fc.array(validText(1, 50), { maxLength: 20 }), linksFromViewers: fc.boolean(), joinNotices: fc.boolean() }, { requiredKeys: [] });
     const invalidSettings = fc.oneof(
       fc.record({ slowModeSeconds: fc.oneof(fc.constantFrom(-1, 601, 1.5, 1e21), hostileString, fc.boolean(), fc.constant(null)) }),
       fc.record({ wordFilter: fc.oneof(fc.constant(['']), fc.constant(['x'.repeat(51)]), fc.constant(Array.from({ length: 201 }, (_, i) => `w${i}`)), hostileString, fc.array(hostileNumber, { minLength: 1 }), fc.constant(null)) }),
       fc.record({ linksFromViewers: fc.oneof(fc.constantFrom('true', 1, 0, null), hostileString) }),
-      fc.record({ key: fc.string({ minLength: 1 }).filter((k) => !['slowModeSeconds', 'wordFilter', 'linksFromViewers'].includes(k)), value: hostileValue }).map(({ key, value }) => ({ [key]: value })),
+      fc.record({ joinNotices: fc.oneof(fc.constantFrom('false', 1, 0, null), hostileString) }),
+      fc.record({ key: fc.string({ minLength: 1 }).filter((k) => !['slowModeSeconds', 'wordFilter', 'linksFromViewers', 'joinNotices'].includes(k)), value: hostileValue }).map(({ key, value }) => ({ [key]: value })),
     );
     try {
       await check(

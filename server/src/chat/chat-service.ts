@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
 import type { ChatBus, ChatEvent } from './bus/chat-bus.js';
-import { CHAT_ERRORS, type ChatErrorCode } from './errors.js';
+import { fail, type ChatErrorCode, type ChatResult } from './errors.js';
 import {
-  cleanNick, cleanText, containsLink, messageId, nickKey, NICK_MAX, NICK_MIN, TEXT_MAX,
+  cleanNick, cleanText, messageId, nickKey, NICK_MAX, NICK_MIN, TEXT_MAX,
   type ChatMessage, type ChatRole,
 } from './protocol.js';
 import { TokenBucket } from './rate-limit.js';
+import { contentRefusal, fold, sanctionRefusal } from './rules.js';
 import { DEFAULT_SETTINGS, type ChatSettings, type ChatStore, type Sanction } from './store/chat-store.js';
 
 export interface ChatLimits {
@@ -27,23 +28,18 @@ export interface Participant {
   role: Exclude<ChatRole, 'system'>;
   nick?: string;
   bucket: TokenBucket;
+  /** Join notices of this socket (a name changed over and over is not a way to post). */
+  notices: TokenBucket;
 }
 
-export type ChatResult<T> = { ok: true; value: T } | { ok: false; code: ChatErrorCode; message: string; retryAfterSec?: number };
+export type { ChatResult } from './errors.js';
+export { sessionBirth } from './rules.js';
 
-const fail = <T>(code: ChatErrorCode, vars: Record<string, string | number> = {}): ChatResult<T> => {
-  const template = CHAT_ERRORS[code];
-  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-  return { ok: false, code, message: `${fill(template.es)} / ${fill(template.en)}`, ...(vars.seconds !== undefined ? { retryAfterSec: Number(vars.seconds) } : {}) };
-};
-
-/** When a session was created, from its id (see http/identity.ts); undefined for ids without a time. */
-export function sessionBirth(sessionId: string): number | undefined {
-  const t = Number.parseInt(sessionId.slice(0, 10), 36);
-  return /^[0-9a-z]{10}/.test(sessionId) && t > 1_500_000_000_000 && t < 4_000_000_000_000 ? t : undefined;
-}
-
-const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+/** A viewer announces the same name at most once in this time (the page reconnects, tabs reopen). */
+export const JOIN_REPEAT_MS = 30 * 60_000;
+/** Notices one socket may give: three, then one a minute. They also spend the address's message tokens. */
+export const NOTICE_BURST = 3;
+const NOTICE_RATE = 1 / 60;
 
 /**
  * The chat's rules: who may say what, how often, and what moderators can do about it. Storage and
@@ -56,6 +52,7 @@ export class ChatService {
   private pinned: ChatMessage | null = null;
   private readonly ipBuckets = new Map<string, TokenBucket>();
   private readonly lastBySession = new Map<string, { key: string; at: number }>();
+  private readonly lastJoin = new Map<string, { key: string; at: number }>();
   private readonly reserved: Set<string>;
   private unsubscribe: (() => void) | null = null;
   private sweep: NodeJS.Timeout | null = null;
@@ -90,7 +87,8 @@ export class ChatService {
   }
 
   participant(connId: string, sessionId: string, ipHash: string, role: Participant['role']): Participant {
-    return { connId, sessionId, ipHash, role, bucket: new TokenBucket(this.limits.ratePerSecond, this.limits.burst, this.now()) };
+    const now = this.now();
+    return { connId, sessionId, ipHash, role, bucket: new TokenBucket(this.limits.ratePerSecond, this.limits.burst, now), notices: new TokenBucket(NOTICE_RATE, NOTICE_BURST, now) };
   }
 
   onEvent(handler: (e: ChatEvent) => void): () => void {
@@ -150,16 +148,15 @@ export class ChatService {
     const now = this.now();
     const moderator = p.role === 'moderator';
     if (!moderator) {
-      if (!p.bucket.take(now)) return fail('rate_limited', { seconds: p.bucket.waitSeconds(now) });
-      const ipBucket = this.ipBucket(p.ipHash, now);
-      if (!ipBucket.take(now)) return fail('rate_limited', { seconds: ipBucket.waitSeconds(now) });
+      const limited = this.takeTokens(p, now);
+      if (limited) return limited;
       const last = this.lastBySession.get(p.sessionId);
       const slow = this.settings.slowModeSeconds;
       if (slow > 0 && last && now - last.at < slow * 1000) return fail('slow_mode', { seconds: Math.ceil((slow * 1000 - (now - last.at)) / 1000) });
       const key = fold(text);
       if (last && last.key === key && now - last.at < this.limits.duplicateWindowSeconds * 1000) return fail('duplicate');
-      if (!this.settings.linksFromViewers && containsLink(text)) return fail('link_not_allowed');
-      if (this.filtered(text)) return fail('word_filtered');
+      const refused = this.contentRefused(text);
+      if (refused) return refused;
       this.lastBySession.set(p.sessionId, { key, at: now });
     }
 
@@ -179,15 +176,47 @@ export class ChatService {
     return { ok: true, value: message };
   }
 
-  /** The legacy "USERNAME esta viendo" notice: same nick rules and limits, delivered live, not stored. */
+  /** The legacy frontend's `identify: true`: takes the name, then announces it (see `announce`). */
   async joinNotice(p: Participant, rawNick: string, sender?: string): Promise<ChatResult<string>> {
     const nick = await this.hello(p, rawNick);
     if (!nick.ok) return nick;
+    const announced = await this.announce(p, sender);
+    return announced.ok ? nick : announced;
+  }
+
+  /**
+   * "NOMBRE está viendo", live to every client and never stored. Under the rules of a message (sanctions,
+   * the address's rate limit, link and word filters on the name) plus a socket's own notice budget (not
+   * its message tokens: announcing a name must not cost a first message); a session announces one name
+   * once per JOIN_REPEAT_MS; nothing when the admin turned notices off. True when it went out.
+   */
+  async announce(p: Participant, sender?: string): Promise<ChatResult<boolean>> {
+    if (!p.nick) return fail('no_nick');
+    if (!this.settings.joinNotices) return { ok: true, value: false };
     const blocked = await this.sanctionFor(p);
     if (blocked) return blocked;
-    if (p.role !== 'moderator' && !p.bucket.take(this.now())) return fail('rate_limited', { seconds: p.bucket.waitSeconds(this.now()) });
-    await this.bus.publish({ kind: 'join', nick: nick.value, at: new Date(this.now()).toISOString(), ...(sender ? { legacySender: sender } : {}) });
-    return nick;
+    const now = this.now();
+    const key = nickKey(p.nick);
+    const last = this.lastJoin.get(p.sessionId);
+    if (last && last.key === key && now - last.at < JOIN_REPEAT_MS) return { ok: true, value: false };
+    if (p.role !== 'moderator') {
+      const refused = this.takeTokens(p, now, p.notices) ?? this.contentRefused(p.nick);
+      if (refused) return refused;
+    }
+    this.lastJoin.set(p.sessionId, { key, at: now });
+    await this.bus.publish({ kind: 'join', nick: p.nick, at: new Date(now).toISOString(), ...(sender ? { legacySender: sender } : {}) });
+    return { ok: true, value: true };
+  }
+
+  /**
+   * The admin session that made this participant a moderator has ended: a viewer from now on. A reserved
+   * name it took as moderator is dropped (true), so it must choose another before writing.
+   */
+  demote(p: Participant): boolean {
+    p.role = 'viewer';
+    if (!p.nick || !this.isReserved(p.nick)) return false;
+    delete p.nick;
+    return true;
   }
 
   // ── moderation (called by the admin API) ──
@@ -265,32 +294,25 @@ export class ChatService {
 
   private async sanctionFor(p: Participant): Promise<ChatResult<never> | undefined> {
     if (p.role === 'moderator') return undefined;
-    const active = await this.store.activeSanctions(new Date(this.now()).toISOString());
-    // By session always. By address only for sessions begun after the sanction (within a day of it): that
-    // catches someone who clears cookies to come back, without silencing the others already chatting
-    // behind the same church Wi-Fi or mobile carrier NAT, nor that address forever.
-    const born = sessionBirth(p.sessionId);
-    const evading = (s: Sanction) => {
-      const at = Date.parse(s.at);
-      return born === undefined || (born >= at && born - at < 86_400_000);
-    };
-    const hit = active.find((s) => s.sessionId === p.sessionId || (s.ipHash === p.ipHash && evading(s)));
-    if (!hit) return undefined;
-    if (hit.kind === 'ban') return fail('banned');
-    return fail('timed_out', { minutes: Math.max(1, Math.ceil((Date.parse(hit.until!) - this.now()) / 60_000)) });
+    const now = this.now();
+    return sanctionRefusal(await this.store.activeSanctions(new Date(now).toISOString()), p, now);
+  }
+
+  /** A viewer's token from its socket's bucket and its address's; the refusal when either is empty. */
+  private takeTokens(p: Participant, now: number, own: TokenBucket = p.bucket): ChatResult<never> | undefined {
+    if (!own.take(now)) return fail('rate_limited', { seconds: own.waitSeconds(now) });
+    const ipBucket = this.ipBucket(p.ipHash, now);
+    if (!ipBucket.take(now)) return fail('rate_limited', { seconds: ipBucket.waitSeconds(now) });
+    return undefined;
+  }
+
+  private contentRefused(text: string): ChatResult<never> | undefined {
+    return contentRefusal(text, this.settings);
   }
 
   private isReserved(nick: string): boolean {
     const key = nickKey(nick);
     return [...this.reserved].some((r) => key === r || (r.length >= 5 && key.includes(r)));
-  }
-
-  private filtered(text: string): boolean {
-    const t = ` ${fold(text).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-    return this.settings.wordFilter.some((w) => {
-      const f = fold(w).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-      return f.length > 0 && t.includes(` ${f} `);
-    });
   }
 
   private ipBucket(ipHash: string, now: number): TokenBucket {
@@ -305,6 +327,7 @@ export class ChatService {
   private forgetIdle(): void {
     const now = this.now();
     for (const [k, b] of this.ipBuckets) if (b.idle(now)) this.ipBuckets.delete(k);
+    for (const [k, v] of this.lastJoin) if (now - v.at > JOIN_REPEAT_MS) this.lastJoin.delete(k);
     for (const [k, v] of this.lastBySession) if (now - v.at > Math.max(this.limits.duplicateWindowSeconds, this.settings.slowModeSeconds) * 1000) this.lastBySession.delete(k);
   }
 }

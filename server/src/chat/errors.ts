@@ -16,3 +16,12 @@ export const CHAT_ERRORS = {
 } as const;
 
 export type ChatErrorCode = keyof typeof CHAT_ERRORS;
+
+export type ChatResult<T> = { ok: true; value: T } | { ok: false; code: ChatErrorCode; message: string; retryAfterSec?: number };
+
+/** A refusal in both languages, "es / en", with its `{name}` placeholders filled in. */
+export const fail = <T>(code: ChatErrorCode, vars: Record<string, string | number> = {}): ChatResult<T> => {
+  const template = CHAT_ERRORS[code];
+  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+  return { ok: false, code, message: `${fill(template.es)} / ${fill(template.en)}`, ...(vars.seconds !== undefined ? { retryAfterSec: Number(vars.seconds) } : {}) };
+};

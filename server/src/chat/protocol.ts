@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INVISIBLE, nickSkeleton } from './nick-key.js';
 
 /** Who wrote a message. Moderators are signed-in admins; `system` is the platform itself. */
 export type ChatRole = 'viewer' | 'moderator' | 'system';
@@ -56,9 +57,12 @@ export const toLegacy = (m: ChatMessage, identify = false): LegacyMessage => ({
 // letter mark, a bidi mark like U+200E/U+200F).
 const STRIP = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
 
-/** Unicode-normalises and removes invisible or direction-changing characters; collapses runs of spaces. */
+/**
+ * Unicode-normalises and removes invisible or direction-changing characters (fillers such as U+3164 too,
+ * so a name of nothing but fillers is blank); collapses runs of spaces.
+ */
 export function cleanNick(raw: string): string {
-  return raw.normalize('NFKC').replace(STRIP, '').replace(/\s+/g, ' ').trim();
+  return raw.normalize('NFKC').replace(STRIP, '').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Like cleanNick but keeps line breaks out and leaves inner spacing alone (beyond collapsing). */
@@ -71,13 +75,9 @@ export function cleanText(raw: string): string {
     .trim();
 }
 
-/** The comparable form of a nick, to reserve names regardless of case, accents and look-alike spacing. */
+/** The comparable form of a nick, to reserve names regardless of case, accents, look-alikes and spacing. */
 export function nickKey(nick: string): string {
-  return cleanNick(nick)
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '');
+  return nickSkeleton(cleanNick(nick));
 }
 
 export const NICK_MIN = 2;
@@ -110,7 +110,17 @@ export function messageId(now: number, random: () => number = Math.random): stri
 }
 
 const LINK = /\b((https?:\/\/|www\.)\S+|[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|net|org|cl|info|io|me|ly|gl|app|xyz|site|online|tv|be|co)\b(\/\S*)?)/i;
+/** Full stops that are not `.`: ideographic (U+3002), fullwidth (U+FF0E), halfwidth ideographic (U+FF61), small (U+FE52), one-dot leader (U+2024). */
+const OTHER_DOTS = /[\u3002\uff0e\uff61\ufe52\u2024]/g;
+/**
+ * `evil .com`, `evil . com`, `evil. com`: a dot with spaces around it, then a top-level domain that is no
+ * Spanish word, standing alone. Short ones that are words (`me`, `co`, `be`, `tv`, `info`, `online`…) are
+ * left out here, so "Gracias. Me alegro" and "Amén . Dios" stay sentences.
+ */
+const SPACED_LINK = /[a-z0-9-]{2,} *(?: \.|\. ) *(com|net|org|cl|xyz|io|ly|gl)(?![\p{L}\p{N}])/iu;
 
+/** Whether a text carries a link, however its dots are written or spaced. */
 export function containsLink(text: string): boolean {
-  return LINK.test(text);
+  const plain = text.normalize('NFKC').replace(OTHER_DOTS, '.');
+  return LINK.test(plain) || SPACED_LINK.test(plain);
 }

@@ -45,6 +45,7 @@ const SettingsBody = z
     slowModeSeconds: z.number().int().min(0).max(600),
     wordFilter: z.array(z.string().min(1).max(50)).max(200),
     linksFromViewers: z.boolean(),
+    joinNotices: z.boolean(),
   })
   .partial()
   .strict();

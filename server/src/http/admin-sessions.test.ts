@@ -27,9 +27,9 @@ describe('admin sessions', () => {
   test('a session works until it expires, and not a moment after', () => {
     const s = sessions.create();
     assert.equal(s.expiresAt, '2026-11-30T02:00:00.000Z');
-    assert.deepEqual(sessions.validate(s.token), { csrf: s.csrf });
+    assert.equal(sessions.validate(s.token)?.csrf, s.csrf);
     now += 12 * HOUR - 1;
-    assert.deepEqual(sessions.validate(s.token), { csrf: s.csrf });
+    assert.equal(sessions.validate(s.token)?.csrf, s.csrf);
     now += 1;
     assert.equal(sessions.validate(s.token), undefined, 'expired: the pastor signs in again');
   });
@@ -54,6 +54,25 @@ describe('admin sessions', () => {
     now += 13 * HOUR;
     sessions.create();
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM admin_sessions').get() as { n: number }).n, 1, 'only the new session is left');
+  });
+
+  test("a session's id tells sockets whether it still holds, through sign-out and expiry, and is not its token", () => {
+    const phone = sessions.create();
+    const laptop = sessions.create();
+    const ended: string[] = [];
+    sessions.onEnd((id) => ended.push(id));
+    const phoneId = sessions.validate(phone.token)!.id;
+    const laptopId = sessions.validate(laptop.token)!.id;
+    assert.notEqual(phoneId, phone.token);
+    assert.ok(!phoneId.includes(phone.token) && !phone.token.includes(phoneId));
+    assert.ok(sessions.active(phoneId) && sessions.active(laptopId));
+    sessions.destroy(phone.token);
+    assert.deepEqual(ended, [phoneId], 'sign-out is announced with the id');
+    assert.equal(sessions.active(phoneId), false);
+    assert.equal(sessions.active(laptopId), true);
+    now += 12 * HOUR;
+    assert.equal(sessions.active(laptopId), false, 'expired');
+    assert.equal(sessions.active('made-up'), false);
   });
 
   test('made-up, empty and oversized tokens are refused', () => {

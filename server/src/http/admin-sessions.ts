@@ -4,8 +4,13 @@ import { verifyPassword } from '../storage/secrets-file.js';
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** Signed-in admins: random tokens (stored hashed) with a CSRF token each, expiring. */
+/**
+ * Signed-in admins: random tokens (stored hashed) with a CSRF token each, expiring. A session's id is its
+ * token's hash: what sockets remember to be demoted by, never the token itself.
+ */
 export class AdminSessions {
+  private readonly endListeners: ((id: string) => void)[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly ttlMs: number,
@@ -22,15 +27,31 @@ export class AdminSessions {
     return { token, csrf, expiresAt };
   }
 
-  validate(token: string | undefined): { csrf: string } | undefined {
+  validate(token: string | undefined): { csrf: string; id: string } | undefined {
     if (!token || token.length > 100) return undefined;
-    const row = this.db.prepare('SELECT csrf, expires_at FROM admin_sessions WHERE token_hash = ?').get(hash(token)) as { csrf: string; expires_at: string } | undefined;
+    const id = hash(token);
+    const row = this.db.prepare('SELECT csrf, expires_at FROM admin_sessions WHERE token_hash = ?').get(id) as { csrf: string; expires_at: string } | undefined;
     if (!row || Date.parse(row.expires_at) <= this.now()) return undefined;
-    return { csrf: row.csrf };
+    return { csrf: row.csrf, id };
   }
 
+  /** Whether the session with this id is still signed in (not signed out, not expired). */
+  active(id: string): boolean {
+    const row = this.db.prepare('SELECT expires_at FROM admin_sessions WHERE token_hash = ?').get(id) as { expires_at: string } | undefined;
+    return row !== undefined && Date.parse(row.expires_at) > this.now();
+  }
+
+  /** Signs a session out; the listeners hear its id (its sockets are demoted). */
   destroy(token: string | undefined): void {
-    if (token) this.db.prepare('DELETE FROM admin_sessions WHERE token_hash = ?').run(hash(token));
+    if (!token || token.length > 100) return;
+    const id = hash(token);
+    this.db.prepare('DELETE FROM admin_sessions WHERE token_hash = ?').run(id);
+    for (const listener of this.endListeners) listener(id);
+  }
+
+  /** Told the id of every session signed out here. (Expiry is noticed by asking `active`.) */
+  onEnd(listener: (id: string) => void): void {
+    this.endListeners.push(listener);
   }
 }
 

@@ -1,10 +1,11 @@
 import type { ChatService, Participant } from '../chat/chat-service.js';
+import { CHAT_ERRORS } from '../chat/errors.js';
 import { ChatFrame, HelloFrame, toPublic } from '../chat/protocol.js';
 import { errorMessage, type WsClient, type WsGateway } from './ws-gateway.js';
 
 /**
- * The chat on the /ws socket (new protocol): `hello` and `chat` in; `history`, `chat`, `ack`, `deleted`,
- * `banned`, `pinned`, `chat-cleared` and `error` out.
+ * The chat on the /ws socket (new protocol): `hello` and `chat` in; `history`, `chat`, `ack`, `join`,
+ * `deleted`, `banned`, `pinned`, `chat-cleared` and `error` out.
  */
 export function attachChat(gateway: WsGateway, chat: ChatService): void {
   const participants = new Map<string, Participant>();
@@ -27,13 +28,22 @@ export function attachChat(gateway: WsGateway, chat: ChatService): void {
     });
   });
   gateway.onClose((client) => participants.delete(client.id));
+  gateway.onDemote((client) => {
+    const p = participants.get(client.id);
+    const nickDropped = p ? chat.demote(p) : false;
+    client.send({ type: 'chat-settings', slowModeSeconds: chat.currentSettings().slowModeSeconds, role: 'viewer' });
+    if (nickDropped) client.send(errorMessage('nick_reserved', `${CHAT_ERRORS.nick_reserved.es} / ${CHAT_ERRORS.nick_reserved.en}`));
+  });
 
   gateway.register({
     type: 'hello',
     schema: HelloFrame,
     async handle(client, frame) {
-      const r = await chat.hello(of(client), frame.nick);
+      const p = of(client);
+      const r = await chat.hello(p, frame.nick);
       client.send(r.ok ? { type: 'welcome', nick: r.value, role: client.role } : errorMessage(r.code, r.message));
+      // Entering the chat with a name is announced; a notice refused (limits, filters) only goes unsent.
+      if (r.ok) await chat.announce(p);
     },
   });
 
@@ -51,6 +61,9 @@ export function attachChat(gateway: WsGateway, chat: ChatService): void {
     switch (e.kind) {
       case 'message':
         gateway.broadcast({ type: 'chat', message: toPublic(e.message) });
+        break;
+      case 'join':
+        gateway.broadcast({ type: 'join', nick: e.nick, at: e.at });
         break;
       case 'deleted':
         gateway.broadcast({ type: 'deleted', id: e.id });

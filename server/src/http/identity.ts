@@ -79,7 +79,7 @@ export class Identity {
       raw[NEW_SESSION] = sessionId;
     }
     const admin = this.admins.validate(cookies.get(ADMIN_COOKIE));
-    return { sessionId, ipHash: this.ipHash(req.ip), role: admin ? 'moderator' : 'viewer' };
+    return { sessionId, ipHash: this.ipHash(req.ip), role: admin ? 'moderator' : 'viewer', ...(admin ? { adminSession: admin.id } : {}) };
   }
 
   /** `overHttps`: the request itself came over HTTPS (nginx says so), so the cookie is Secure even if PUBLIC_URL is http. */

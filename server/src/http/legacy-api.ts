@@ -76,6 +76,10 @@ export function legacyApi(app: FastifyInstance, d: LegacyDeps): void {
     return p;
   };
   d.gateway.onClose((c) => participants.delete(c.id));
+  d.gateway.onDemote((c) => {
+    const p = participants.get(c.id);
+    if (p) d.chat.demote(p);
+  });
 
   d.gateway.register({
     type: 'chat-message',

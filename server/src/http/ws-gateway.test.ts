@@ -7,6 +7,7 @@ import { createLogger } from '../log/logger.js';
 import { Redactor } from '../log/redactor.js';
 import type { StreamStatus } from '../stream/status.js';
 import { buildApp } from './app.js';
+import { SocketQuota } from './socket-quota.js';
 import { WsGateway, WS_CLOSE, type GatewayOptions, type WsClient } from './ws-gateway.js';
 
 const STATUS: StreamStatus = {
@@ -316,6 +317,47 @@ describe('websocket gateway', () => {
     c.send({ type: 'ping', n: 3 });
     assert.deepEqual(await c.next(), { type: 'pong', n: 3 });
     assert.equal(plain.gateway.sessions().length, 1);
+  });
+
+  test('a moderator socket becomes a viewer\'s before its next frame once its admin session no longer holds', async (t) => {
+    let signedIn = true;
+    const moderator = () => ({ sessionId: 'viewer-1', ipHash: 'h', role: 'moderator' as const, adminSession: 'admin-1' });
+    const { gateway, connectGreeted, received } = await start(t, { identify: moderator, stillModerator: (id) => signedIn && id === 'admin-1' });
+    const demoted: string[] = [];
+    gateway.onDemote((c) => demoted.push(c.role));
+    const c = await connectGreeted();
+    c.send({ type: 'ping', n: 1 });
+    await c.next();
+    assert.equal(received[0]!.client.role, 'moderator');
+    signedIn = false;
+    c.send({ type: 'ping', n: 2 });
+    await c.next();
+    assert.equal(received[1]!.client.role, 'viewer', 'the handler already sees a viewer');
+    assert.deepEqual(demoted, ['viewer'], 'told once');
+  });
+
+  test('demote(session) turns only the sockets of that admin session into viewers', async (t) => {
+    let next = 0;
+    const identify = () => ({ sessionId: `v${next}`, ipHash: 'h', role: 'moderator' as const, adminSession: `admin-${next++ % 2}` });
+    const { gateway, connectGreeted, received } = await start(t, { identify, stillModerator: () => true });
+    const a = await connectGreeted();
+    const b = await connectGreeted();
+    gateway.demote('admin-0');
+    a.send({ type: 'ping', n: 1 });
+    await a.next();
+    b.send({ type: 'ping', n: 2 });
+    await b.next();
+    assert.deepEqual(received.map((r) => [r.client.adminSession ?? null, r.client.role]), [[null, 'viewer'], ['admin-1', 'moderator']]);
+  });
+
+  test('one quota shared by two gateways is one cap per address across both', () => {
+    const quota = new SocketQuota(3);
+    assert.ok(quota.acquire('1.2.3.4') && quota.acquire('1.2.3.4') && quota.acquire('1.2.3.4'));
+    assert.equal(quota.acquire('1.2.3.4'), false, 'the fourth, whichever endpoint asks');
+    assert.ok(quota.acquire('5.6.7.8'), 'another address is unaffected');
+    quota.release('1.2.3.4');
+    assert.ok(quota.acquire('1.2.3.4'));
+    assert.equal(quota.held('1.2.3.4'), 3);
   });
 
   test('a handler type can be registered only once', () => {

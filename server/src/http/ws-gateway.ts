@@ -3,12 +3,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Logger } from '../log/logger.js';
+import { SocketQuota } from './socket-quota.js';
 
 /** Who a socket belongs to: worked out from the upgrade request (cookies, address). */
 export interface ClientIdentity {
   sessionId: string;
   ipHash: string;
   role: 'viewer' | 'moderator';
+  /** Which admin session made this socket a moderator (an id derived from it, never the token). */
+  adminSession?: string;
 }
 
 /** One connected browser. */
@@ -40,6 +43,10 @@ export interface GatewayOptions {
   identify?: (req: FastifyRequest) => ClientIdentity;
   /** Sockets one address may hold open (church Wi-Fi shares one address: keep it generous). */
   maxSocketsPerIp?: number;
+  /** The per-address count shared with the other endpoint, so both count against one cap. */
+  quota?: SocketQuota;
+  /** Whether a moderator socket's admin session still holds; asked before each of its frames. */
+  stillModerator?: (adminSession: string) => boolean;
   path?: string;
   /** Whether `?overlay=1` opens a read-only socket here (the OBS chat overlay on /ws). */
   allowOverlay?: boolean;
@@ -76,13 +83,15 @@ export const WS_CLOSE = { goingAway: 1001, unsupported: 1003, policy: 1008, tooB
 export class WsGateway {
   private readonly handlers = new Map<string, MessageHandler<any>>();
   private readonly openHooks: ((client: WsClient) => void)[] = [];
+  private readonly demoteHooks: ((client: WsClient) => void)[] = [];
   private readonly closeHooks: ((client: WsClient) => void)[] = [];
   private readonly clients = new Map<string, { client: WsClient; socket: WebSocket; alive: boolean }>();
   private pinger: NodeJS.Timeout | null = null;
-  /** Open sockets per address: checked on every connect, so a counter rather than a scan. */
-  private readonly perIp = new Map<string, number>();
+  private readonly quota: SocketQuota;
 
-  constructor(private readonly o: GatewayOptions) {}
+  constructor(private readonly o: GatewayOptions) {
+    this.quota = o.quota ?? new SocketQuota(o.maxSocketsPerIp ?? 50);
+  }
 
   get maxPayload(): number {
     return this.o.maxPayload ?? 16 * 1024;
@@ -99,6 +108,16 @@ export class WsGateway {
 
   onClose(hook: (client: WsClient) => void): void {
     this.closeHooks.push(hook);
+  }
+
+  /** Told when a socket loses its moderator role (its admin session ended). */
+  onDemote(hook: (client: WsClient) => void): void {
+    this.demoteHooks.push(hook);
+  }
+
+  /** Every socket opened under this admin session becomes a viewer's. */
+  demote(adminSession: string): void {
+    for (const { client } of this.clients.values()) if (client.adminSession === adminSession) this.demoteClient(client);
   }
 
   count(): number {
@@ -119,6 +138,7 @@ export class WsGateway {
     app.get(this.o.path ?? '/ws', { websocket: true }, (socket, req) => this.accept(socket, req));
     this.pinger = setInterval(() => {
       for (const entry of this.clients.values()) {
+        this.checkModerator(entry.client);
         if (!entry.alive) entry.socket.terminate();
         else {
           entry.alive = false;
@@ -140,22 +160,19 @@ export class WsGateway {
   }
 
   private accept(socket: WebSocket, req: FastifyRequest): void {
-    const max = this.o.maxSocketsPerIp ?? 50;
     const ip = req.ip;
-    const fromIp = this.perIp.get(ip) ?? 0;
-    if (fromIp >= max) {
-      socket.send(JSON.stringify(this.errorFrame('too_many_connections', 'Demasiadas conexiones desde su red / too many connections from your network')));
-      socket.close(WS_CLOSE.policy, 'too many connections');
-      return;
-    }
     const overlay = this.o.allowOverlay ? overlayRequested(req.query) : false;
     if (overlay === null) {
       socket.send(JSON.stringify(this.errorFrame('invalid', 'Parámetros inválidos / invalid parameters: overlay must be 0 or 1')));
       socket.close(WS_CLOSE.policy, 'invalid parameters');
       return;
     }
+    if (!this.quota.acquire(ip)) {
+      socket.send(JSON.stringify(this.errorFrame('too_many_connections', 'Demasiadas conexiones desde su red / too many connections from your network')));
+      socket.close(WS_CLOSE.policy, 'too many connections');
+      return;
+    }
     const id = randomUUID();
-    this.perIp.set(ip, fromIp + 1);
     // An overlay has no session: it never writes, so nothing needs to follow it (and no cookie is set).
     const identity: ClientIdentity = overlay
       ? { sessionId: `overlay-${id}`, ipHash: '', role: 'viewer' }
@@ -174,13 +191,24 @@ export class WsGateway {
     socket.on('message', (data, isBinary) => void this.receive(client, socket, data, isBinary));
     socket.on('close', () => {
       this.clients.delete(id);
-      const left = (this.perIp.get(ip) ?? 1) - 1;
-      if (left > 0) this.perIp.set(ip, left);
-      else this.perIp.delete(ip);
+      this.quota.release(ip);
       for (const hook of this.closeHooks) hook(client);
     });
     socket.on('error', (err) => this.o.logger.debug({ event: 'ws_error', err: err.message }, 'websocket error'));
     for (const hook of this.openHooks) hook(client);
+  }
+
+  /** A moderator whose admin session ended (logout, expiry) is demoted before anything else it does. */
+  private checkModerator(client: WsClient): void {
+    if (client.role !== 'moderator' || !this.o.stillModerator) return;
+    if (!client.adminSession || !this.o.stillModerator(client.adminSession)) this.demoteClient(client);
+  }
+
+  private demoteClient(client: WsClient): void {
+    if (client.role !== 'moderator') return;
+    client.role = 'viewer';
+    delete client.adminSession;
+    for (const hook of this.demoteHooks) hook(client);
   }
 
   /** An error in this socket's own protocol (the legacy socket's clients read `{action: 'error'}`). */
@@ -208,6 +236,7 @@ export class WsGateway {
       fail('read_only', 'Esta conexión solo lee el chat / this connection only reads the chat');
       return;
     }
+    this.checkModerator(client);
     let parsed: unknown;
     try {
       parsed = JSON.parse(String(data));

@@ -7,13 +7,13 @@ import type { ChatSettings } from './types';
 import { useLoad } from './useLoad';
 import { SaveBar, useSave } from './SaveBar';
 
-/** Slow mode, the word filter and whether viewers may post links. */
+/** Slow mode, the word filter, whether viewers may post links and whether joins are announced. */
 export function ChatSettingsCard({ client }: { client: AdminClient }) {
   const { t, lang } = useI18n();
   const c = t.admin.chatSettings;
   const id = useId();
   const loaded = useLoad(useCallback(() => client.chatSettings(), [client]));
-  const [draft, setDraft] = useState<{ slow: number; words: string; links: boolean } | null>(null);
+  const [draft, setDraft] = useState<{ slow: number; words: string; links: boolean; joins: boolean } | null>(null);
   const { busy, feedback, save } = useSave();
 
   useEffect(() => {
@@ -26,7 +26,7 @@ export function ChatSettingsCard({ client }: { client: AdminClient }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!draft || problem) return;
-    await save(async () => loaded.set(await client.saveChatSettings({ slowModeSeconds: draft.slow, wordFilter: words, linksFromViewers: draft.links })));
+    await save(async () => loaded.set(await client.saveChatSettings({ slowModeSeconds: draft.slow, wordFilter: words, linksFromViewers: draft.links, joinNotices: draft.joins })));
   };
 
   return (
@@ -70,6 +70,10 @@ export function ChatSettingsCard({ client }: { client: AdminClient }) {
             <input type="checkbox" checked={draft.links} onChange={(e) => setDraft({ ...draft, links: e.currentTarget.checked })} />
             <span>{c.links}</span>
           </label>
+          <label className="adm-check">
+            <input type="checkbox" checked={draft.joins} onChange={(e) => setDraft({ ...draft, joins: e.currentTarget.checked })} />
+            <span>{c.joinNotices}</span>
+          </label>
           <SaveBar busy={busy} disabled={problem !== null} feedback={feedback} />
         </form>
       )}
@@ -78,5 +82,5 @@ export function ChatSettingsCard({ client }: { client: AdminClient }) {
 }
 
 function toDraft(s: ChatSettings) {
-  return { slow: s.slowModeSeconds, words: s.wordFilter.join('\n'), links: s.linksFromViewers };
+  return { slow: s.slowModeSeconds, words: s.wordFilter.join('\n'), links: s.linksFromViewers, joins: s.joinNotices !== false };
 }

@@ -98,6 +98,8 @@ export interface ChatSettings {
   slowModeSeconds: number;
   wordFilter: string[];
   linksFromViewers: boolean;
+  /** "NOMBRE está viendo" when a viewer enters the chat with a name. */
+  joinNotices: boolean;
 }
 
 /** The church's public settings as the admin edits them (timezone is fixed on the server). */

@@ -79,3 +79,12 @@ test('an error code the catalogue does not know shows the server’s own message
   const state = { ...initialChatState(), error: { code: 'new_rule', message: 'Regla nueva del servidor', refusedText: null, seq: 1 } };
   assert.match(textOf(renderIn('es', <ChatView {...viewProps} state={state} nick="Ana" />)), /Regla nueva del servidor/);
 });
+
+test('a join notice reads "NOMBRE está viendo" / "NAME is watching", with the name kept as text', () => {
+  const join = message('', { id: 'join:0', nick: '<b>José</b>', role: 'system', kind: 'join' });
+  const es = renderIn('es', <ChatMessageItem message={join} own={false} timeZone={TZ} />);
+  assert.equal(textOf(es).trim(), '<b>José</b> está viendo');
+  assert.match(es, /class="chat-join"/);
+  assert.doesNotMatch(es, /chat-badge|<b>/);
+  assert.equal(textOf(renderIn('en', <ChatMessageItem message={join} own={false} timeZone={TZ} />)).trim(), '<b>José</b> is watching');
+});

@@ -12,6 +12,13 @@ export function isModerator(role: string): boolean {
  */
 export function ChatMessageItem({ message, own, timeZone, as: Tag = 'li' }: { message: ChatMessage; own: boolean; timeZone: string; as?: 'li' | 'div' }) {
   const { t } = useI18n();
+  if (message.kind === 'join') {
+    return (
+      <Tag className="chat-join">
+        <bdi className="chat-nick">{message.nick}</bdi> {t.isWatching}
+      </Tag>
+    );
+  }
   const moderator = isModerator(message.role);
   const at = new Date(message.at);
   const classes = ['chat-message', own && 'is-own', moderator && 'is-moderator'].filter(Boolean).join(' ');

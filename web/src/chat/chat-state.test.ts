@@ -50,3 +50,13 @@ test('only the newest messages are kept', () => {
   assert.equal(s.messages.length, MAX_MESSAGES);
   assert.equal(s.messages[0]?.id, '20');
 });
+
+test('a join notice is a line among the messages, each with its own id, and a history reload drops it', () => {
+  let s = server(initialChatState(), { type: 'history', messages: [msg('1')] });
+  s = server(s, { type: 'join', nick: 'José Avello', at: '2026-11-29T14:00:01Z' });
+  s = server(s, { type: 'join', nick: 'José Avello', at: '2026-11-29T14:00:01Z' });
+  assert.deepEqual(s.messages.map((m) => [m.kind ?? 'message', m.nick]), [['message', 'Ana'], ['join', 'José Avello'], ['join', 'José Avello']]);
+  assert.notEqual(s.messages[1]!.id, s.messages[2]!.id);
+  s = server(s, { type: 'history', messages: [msg('1'), msg('2')] });
+  assert.deepEqual(s.messages.map((m) => m.id), ['1', '2'], 'history never brings notices back');
+});

@@ -11,6 +11,8 @@ export interface ChatState {
   error: ChatError | null;
   /** A moderator cleared the chat since the page opened. */
   cleared: boolean;
+  /** Join notices shown so far: gives each its own id in the list. */
+  joins: number;
 }
 
 export interface ChatError {
@@ -31,7 +33,7 @@ export type ChatAction =
 export const MAX_MESSAGES = 200;
 
 export function initialChatState(ownIds: Iterable<string> = []): ChatState {
-  return { messages: [], pinned: null, ownIds: new Set(ownIds), pending: [], error: null, cleared: false };
+  return { messages: [], pinned: null, ownIds: new Set(ownIds), pending: [], error: null, cleared: false, joins: 0 };
 }
 
 const NICK_ERRORS = new Set(['nick_taken', 'nick_reserved']);
@@ -58,6 +60,11 @@ function onServer(state: ChatState, m: ServerMessage): ChatState {
     case 'chat': {
       if (state.messages.some((x) => x.id === m.message.id)) return state;
       return { ...state, messages: [...state.messages, m.message].slice(-MAX_MESSAGES) };
+    }
+    case 'join': {
+      // Shown among the messages until they scroll away; a history reload (reconnect) drops it.
+      const line: ChatMessage = { id: `join:${state.joins}`, nick: m.nick, text: '', at: m.at, role: 'system', kind: 'join' };
+      return { ...state, joins: state.joins + 1, messages: [...state.messages, line].slice(-MAX_MESSAGES) };
     }
     case 'ack': {
       const ownIds = new Set(state.ownIds);

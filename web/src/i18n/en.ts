@@ -54,6 +54,7 @@ export const en: Messages = {
   newMessages: (n: number) => (n === 1 ? '1 new message' : `${n} new messages`),
   pinned: 'Pinned message',
   moderator: 'Moderator',
+  isWatching: 'is watching',
   you: 'you',
   chatEmpty: 'No messages yet. Say hello!',
   chatConnecting: 'Connecting to the chat…',
@@ -288,6 +289,7 @@ export const en: Messages = {
       tooManyWords: (max: number) => `At most ${max} words.`,
       wordTooLong: (word: string, max: number) => `"${word}" is too long (at most ${max} letters).`,
       links: 'Allow links from viewers',
+      joinNotices: 'Tell the chat when someone joins ("NAME is watching")',
     },
 
     viewers: {

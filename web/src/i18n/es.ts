@@ -54,6 +54,7 @@ export const es = {
   newMessages: (n: number) => (n === 1 ? '1 mensaje nuevo' : `${n} mensajes nuevos`),
   pinned: 'Mensaje fijado',
   moderator: 'Moderador',
+  isWatching: 'está viendo',
   you: 'tú',
   chatEmpty: 'Aún no hay mensajes. ¡Saluda!',
   chatConnecting: 'Conectando al chat…',
@@ -289,6 +290,7 @@ export const es = {
       tooManyWords: (max: number) => `Puede haber hasta ${max} palabras.`,
       wordTooLong: (word: string, max: number) => `«${word}» es muy larga (máximo ${max} letras).`,
       links: 'Permitir enlaces de los espectadores',
+      joinNotices: 'Avisar en el chat cuando alguien entra («NOMBRE está viendo»)',
     },
 
     viewers: {

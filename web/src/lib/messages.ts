@@ -10,6 +10,8 @@ export interface ChatMessage {
   /** ISO time or epoch ms, as the server sent it. */
   at: string | number;
   role: ChatRole;
+  /** A line the chat shows but nobody wrote: "NOMBRE está viendo" (never stored, never in history). */
+  kind?: 'join';
 }
 
 export type ServerMessage =
@@ -21,7 +23,9 @@ export type ServerMessage =
   | { type: 'deleted'; id: string }
   | { type: 'error'; code: string; message: string; clientId?: string }
   | { type: 'pinned'; message: ChatMessage | null }
-  | { type: 'chat-cleared' };
+  | { type: 'chat-cleared' }
+  /** Someone entered the chat with this name (shown, never kept in history). */
+  | { type: 'join'; nick: string; at: string };
 
 export type ClientMessage =
   | { type: 'hello'; nick: string }
@@ -88,6 +92,8 @@ export function parseServerMessage(raw: string): ServerMessage | null {
       return { type: 'pinned', message: o.message === null ? null : parseChatMessage(o.message) };
     case 'chat-cleared':
       return { type: 'chat-cleared' };
+    case 'join':
+      return str(o.nick) && str(o.at) ? { type: 'join', nick: o.nick, at: o.at } : null;
     default:
       return null;
   }

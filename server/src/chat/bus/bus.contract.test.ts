@@ -34,7 +34,7 @@ const EVERY_KIND: ChatEvent[] = [
   { kind: 'cleared' },
   { kind: 'pinned', message },
   { kind: 'pinned', message: null },
-  { kind: 'settings', settings: { slowModeSeconds: 10, wordFilter: ['x'], linksFromViewers: true } },
+  { kind: 'settings', settings: { slowModeSeconds: 10, wordFilter: ['x'], linksFromViewers: true, joinNotices: false } },
   {
     kind: 'sanction',
     sanction: { id: 'san1', kind: 'timeout', sessionId: 's1', ipHash: 'ip1', nick: 'María', at: '2024-03-10T15:00:02.000Z', until: '2024-03-10T15:10:02.000Z' },

@@ -4,13 +4,15 @@ import type { ChatSettings, Sanction } from '../store/chat-store.js';
 /** What one instance tells every instance (itself included) about the chat. */
 export type ChatEvent =
   | { kind: 'message'; message: ChatMessage }
-  /** The legacy frontend's "USERNAME esta viendo" notice: delivered live, never stored. */
+  /** "NOMBRE está viendo" (from /ws `hello` or the legacy `identify: true`): delivered live, never stored. */
   | { kind: 'join'; nick: string; at: string; legacySender?: string }
   | { kind: 'deleted'; id: string }
   | { kind: 'cleared' }
   | { kind: 'pinned'; message: ChatMessage | null }
   | { kind: 'settings'; settings: ChatSettings }
-  | { kind: 'sanction'; sanction: Sanction };
+  | { kind: 'sanction'; sanction: Sanction }
+  /** An admin session was signed out: every instance demotes the sockets it made moderators. */
+  | { kind: 'admin-ended'; session: string };
 
 /**
  * Fan-out between service instances. Every subscriber receives every published event, including the

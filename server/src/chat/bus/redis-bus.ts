@@ -31,6 +31,8 @@ function isChatEvent(v: unknown): v is ChatEvent {
       return isObject(v.settings);
     case 'sanction':
       return isObject(v.sanction) && typeof v.sanction.id === 'string';
+    case 'admin-ended':
+      return typeof v.session === 'string';
     default:
       return false;
   }

@@ -7,9 +7,11 @@ export interface ChatSettings {
   wordFilter: string[];
   /** Whether viewers may post links (moderators always may). */
   linksFromViewers: boolean;
+  /** Whether "NOMBRE está viendo" is announced when someone enters the chat with a name. */
+  joinNotices: boolean;
 }
 
-export const DEFAULT_SETTINGS: ChatSettings = { slowModeSeconds: 0, wordFilter: [], linksFromViewers: false };
+export const DEFAULT_SETTINGS: ChatSettings = { slowModeSeconds: 0, wordFilter: [], linksFromViewers: false, joinNotices: true };
 
 /** A ban (until lifted) or a time-out (until a time), by session and by IP hash. */
 export interface Sanction {

@@ -233,17 +233,17 @@ export function storeContract(name: string, make: () => Promise<{ store: ChatSto
       });
 
       test('stored settings read back', async () => {
-        const settings: ChatSettings = { slowModeSeconds: 30, wordFilter: ['tonto', 'feo'], linksFromViewers: true };
+        const settings: ChatSettings = { slowModeSeconds: 30, wordFilter: ['tonto', 'feo'], linksFromViewers: true, joinNotices: false };
         await store.setSettings(settings);
         assert.deepEqual(await store.getSettings(), settings);
         await store.setSettings({ ...settings, slowModeSeconds: 0, wordFilter: [] });
-        assert.deepEqual(await store.getSettings(), { slowModeSeconds: 0, wordFilter: [], linksFromViewers: true });
+        assert.deepEqual(await store.getSettings(), { slowModeSeconds: 0, wordFilter: [], linksFromViewers: true, joinNotices: false });
       });
 
       test('settings stored without a newer field get that field from the defaults', async () => {
         // What an older version wrote: no `linksFromViewers`, no `wordFilter`.
         await store.setSettings({ slowModeSeconds: 5 } as ChatSettings);
-        assert.deepEqual(await store.getSettings(), { slowModeSeconds: 5, wordFilter: [], linksFromViewers: false });
+        assert.deepEqual(await store.getSettings(), { slowModeSeconds: 5, wordFilter: [], linksFromViewers: false, joinNotices: true });
       });
 
       test('no message is pinned at first; pinning and unpinning read back', async () => {
