@@ -295,10 +295,12 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     status: () => pipeline.status(),
     health: () => pipeline.health(),
     rateLimits: config.rateLimits,
-    publicRoutes: (api) => {
-      api.get('/v1/site', async () => ({ ...site.get(), timezone: 'America/Santiago' }));
-      api.get('/v1/session', async (_req, reply) => reply.code(204).send());
-    },
+    publicRoutes: [
+      (api) => {
+        api.get('/v1/site', async () => ({ ...site.get(), timezone: 'America/Santiago' }));
+        api.get('/v1/session', async (_req, reply) => reply.code(204).send());
+      },
+    ],
     readiness: () => ({ started, nginx: mediaNginx.up() && webNginx.up(), database: databaseWorks(db) }),
     plugins: [
       (a) => identity.install(a),

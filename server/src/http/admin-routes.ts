@@ -32,6 +32,11 @@ export interface AdminDeps {
   healthHistory(): HealthSample[];
   /** rtmp://HOST:PORT/live, for OBS. */
   obsServer: string;
+  /**
+   * More admin route sets (recordings, simulcast…), registered inside this plugin — behind its guard
+   * and limit — with paths relative to /api/v1/admin.
+   */
+  extensions?: ((admin: FastifyInstance) => void)[];
 }
 
 const Login = z.object({ password: z.string().min(1).max(256) });
@@ -137,6 +142,7 @@ function adminPlugin(admin: FastifyInstance, d: AdminDeps): void {
   });
   // A signed-in admin asking for a route that does not exist: the path is not echoed.
   admin.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
+  for (const extend of d.extensions ?? []) extend(admin);
 
   admin.post('/login', { config: { open: true, apiGroup: 'login' } }, async (req, reply) => {
     const bucket = bucketFor(attemptKey(req));

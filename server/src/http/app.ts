@@ -16,8 +16,8 @@ export interface AppDeps {
   rateLimits: ApiLimits;
   /** Readiness checks by name; each true when that part works. */
   readiness(): Record<string, boolean>;
-  /** More public read routes under /api (paths relative to it), limited like the status. */
-  publicRoutes?: (api: FastifyInstance) => void;
+  /** More public read route sets under /api (paths relative to it), limited like the status. */
+  publicRoutes?: ((api: FastifyInstance) => void)[];
   /**
    * Extra route sets (callbacks, chat, admin) registered by the wiring. Each one that needs a guard or a
    * limit registers its routes in an encapsulated plugin of its own, with the guard as that plugin's hook.
@@ -80,7 +80,7 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
       api.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
       api.get('/v1/status', async () => d.status());
       api.get('/v1/health', async () => d.health());
-      d.publicRoutes?.(api);
+      for (const routes of d.publicRoutes ?? []) routes(api);
     },
     { prefix: '/api' },
   );
