@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startRedis, type TestRedis } from '../../server/src/chat/test-redis.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { cleanupService, ensureBuilt, sleep, startService, waitFor, type ServiceHandle } from '../helpers/platform.js';
 import { adminCall, adminLogin, connect, type TestSocket } from '../helpers/ws-client.js';
 

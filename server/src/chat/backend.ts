@@ -1,19 +1,11 @@
 import type { ResolvedConfig } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../storage/database.js';
-import type { ChatBus, Presence } from './bus/chat-bus.js';
 import { MemoryBus, MemoryPresence } from './bus/memory-bus.js';
-import type { ChatStore } from './store/chat-store.js';
+import type { ChatBackend } from './ports.js';
 import { SqliteChatStore } from './store/sqlite-chat-store.js';
 
-export interface ChatBackend {
-  store: ChatStore;
-  bus: ChatBus;
-  presence: Presence;
-  /** The secret that signs viewer cookies, agreed among instances (the local one on a single machine). */
-  sharedSecret(candidate: string): Promise<string>;
-  close(): Promise<void>;
-}
+export type { ChatBackend } from './ports.js';
 
 /** One machine: SQLite and in-process fan-out. With REDIS_URL: everything shared through Redis. */
 export async function createChatBackend(config: ResolvedConfig, db: Db, logger: Logger): Promise<ChatBackend> {

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.js';
-import type { ChatBackend } from './backend.js';
+import type { ChatBackend } from './ports.js';
 import { RedisBus, RedisPresence } from './bus/redis-bus.js';
 import { RedisChatStore } from './store/redis-chat-store.js';
 

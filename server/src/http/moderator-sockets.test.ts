@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { MemoryBus } from '../chat/bus/memory-bus.js';
 import { RedisBus } from '../chat/bus/redis-bus.js';
-import { startRedis, type TestRedis } from '../chat/test-redis.js';
+import { startRedis, type TestRedis } from '../../../test/helpers/redis-server.js';
 import { createLogger } from '../log/logger.js';
 import { Redactor } from '../log/redactor.js';
 import { openDatabase, type Db } from '../storage/database.js';

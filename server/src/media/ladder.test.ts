@@ -1,24 +1,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { matchSnapshot as matchIn } from '../../../test/helpers/snapshot.js';
 import { DEFAULT_LADDER, type Rung } from '../config/schema.js';
 import { aacCodec, avcCodec, buildLadder, masterEntries, masterPlaylist, transcoderArgs, type RenditionMedia, type TranscoderArgsInput } from './ladder.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Compares with a committed snapshot; UPDATE_SNAPSHOTS=1 rewrites it instead. */
-function matchSnapshot(name: string, actual: string): void {
-  const file = path.join(here, '__snapshots__', name);
-  if (process.env.UPDATE_SNAPSHOTS === '1') {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, actual);
-    return;
-  }
-  assert.ok(existsSync(file), `missing snapshot ${file}; run with UPDATE_SNAPSHOTS=1 to create it`);
-  assert.equal(actual, readFileSync(file, 'utf8'), `${name} changed; if intended, run with UPDATE_SNAPSHOTS=1 and review the diff`);
-}
+const matchSnapshot = (name: string, actual: string) => matchIn(here, name, actual);
 
 const ladder = buildLadder('envivo', DEFAULT_LADDER);
 

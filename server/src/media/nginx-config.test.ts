@@ -1,11 +1,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { matchSnapshot as matchIn } from '../../../test/helpers/snapshot.js';
 import { nginxPaths, PAGE_CSP, renderMediaConfig, renderWebConfig, type MediaNginxModel, type WebNginxModel } from './nginx-config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -13,17 +14,7 @@ const NGINX = '/usr/sbin/nginx';
 const RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 const TOKEN = 'cbtoken_0123456789abcdefABCDEF';
 
-/** Compares with a committed snapshot; UPDATE_SNAPSHOTS=1 rewrites it instead. */
-function matchSnapshot(name: string, actual: string): void {
-  const file = path.join(here, '__snapshots__', name);
-  if (process.env.UPDATE_SNAPSHOTS === '1') {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, actual);
-    return;
-  }
-  assert.ok(existsSync(file), `missing snapshot ${file}; run with UPDATE_SNAPSHOTS=1 to create it`);
-  assert.equal(actual, readFileSync(file, 'utf8'), `${name} changed; if intended, run with UPDATE_SNAPSHOTS=1 and review the diff`);
-}
+const matchSnapshot = (name: string, actual: string) => matchIn(here, name, actual);
 
 const media = (over: Partial<MediaNginxModel> = {}): MediaNginxModel => ({
   prefix: '/srv/cdp/data/nginx',

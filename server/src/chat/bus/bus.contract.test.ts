@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ChatMessage } from '../protocol.js';
-import { startRedis, type TestRedis } from '../test-redis.js';
+import { startRedis, type TestRedis } from '../../../../test/helpers/redis-server.js';
 import type { ChatBus, ChatEvent, Presence } from './chat-bus.js';
 import { MemoryBus, MemoryPresence } from './memory-bus.js';
 import { RedisBus, RedisPresence } from './redis-bus.js';

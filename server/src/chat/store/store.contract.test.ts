@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { openDatabase } from '../../storage/database.js';
 import type { ChatMessage } from '../protocol.js';
-import { startRedis, type TestRedis } from '../test-redis.js';
+import { startRedis, type TestRedis } from '../../../../test/helpers/redis-server.js';
 import { DEFAULT_SETTINGS, type ChatSettings, type ChatStore, type Sanction } from './chat-store.js';
 import { RedisChatStore } from './redis-chat-store.js';
 import { SqliteChatStore } from './sqlite-chat-store.js';
