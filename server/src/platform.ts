@@ -29,6 +29,7 @@ import { AdminSessions, passwordChecker } from './http/admin-sessions.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { attachChat } from './http/chat-socket.js';
 import { Identity } from './http/identity.js';
+import { OriginPolicy, socketOriginGuard } from './http/cross-origin.js';
 import { legacyApi, legacyCodec, legacyStreamEvents } from './http/legacy-api.js';
 import { LiveStream } from './stream/live-stream.js';
 import { createMetrics } from './metrics/metrics.js';
@@ -183,8 +184,10 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   redactor.add(cookieSecret);
   const adminSessions = new AdminSessions(db, config.adminSessionHours * 3600_000);
   const identity = new Identity(cookieSecret, adminSessions, config.publicUrl.startsWith('https:'));
-  const gateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp });
-  const legacyGateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp, ...legacyCodec });
+  // CORS_ORIGINS read the public API; the sockets also take pages of the site itself.
+  const origins = new OriginPolicy(config.cors.origins, [new URL(config.publicUrl).origin]);
+  const gateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp, beforeUpgrade: socketOriginGuard(origins, logger, '/ws') });
+  const legacyGateway = new WsGateway({ logger, identify: (req) => identity.of(req), maxPayload: config.chat.maxFrameBytes, maxSocketsPerIp: config.chat.maxSocketsPerIp, ...legacyCodec, beforeUpgrade: socketOriginGuard(origins, logger, legacyCodec.path) });
   const chat = new ChatService(chatBackend.store, chatBackend.bus, config.chat, logger);
   await chat.start();
   const viewerCount = new ViewerCount({
@@ -283,11 +286,18 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     health: () => pipeline.health(),
     rateLimits: config.rateLimits,
     readiness: () => ({ started, nginx: mediaNginx.up() && webNginx.up(), database: databaseWorks(db) }),
+    cors: origins,
+    publicPlugins: [
+      (a) => legacyApi(a, { gateway: legacyGateway, chat, ladder, publicUrl: config.publicUrl, status: () => pipeline.status(), viewers: () => viewerCount.count }),
+      (a) => {
+        a.get('/api/v1/site', async () => ({ ...site.get(), timezone: 'America/Santiago' }));
+        a.get('/api/v1/session', async (_req, reply) => reply.code(204).send());
+      },
+    ],
     plugins: [
       (a) => identity.install(a),
       (a) => metrics.routes(a),
       (a) => legacyGateway.routes(a),
-      (a) => legacyApi(a, { gateway: legacyGateway, chat, ladder, publicUrl: config.publicUrl, status: () => pipeline.status(), viewers: () => viewerCount.count }),
       (a) =>
         adminRoutes(a, {
           sessions: adminSessions,
@@ -310,10 +320,6 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
           healthHistory: () => pipeline.history(),
           obsServer: `rtmp://${new URL(config.publicUrl).hostname}:${config.rtmpPort}/live`,
         }),
-      (a) => {
-        a.get('/api/v1/site', async () => ({ ...site.get(), timezone: 'America/Santiago' }));
-        a.get('/api/v1/session', async (_req, reply) => reply.code(204).send());
-      },
       (a) =>
         callbackRoutes(a, {
           auth,

@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from '../log/logger.js';
 import type { IngestHealth } from '../media/live-pipeline.js';
 import type { StreamStatus } from '../stream/status.js';
+import { allowCrossOriginReads, OriginPolicy } from './cross-origin.js';
 import { rateLimits, type ApiLimits } from './rate-limits.js';
 import type { WsGateway } from './ws-gateway.js';
 
@@ -18,6 +19,10 @@ export interface AppDeps {
   readiness(): Record<string, boolean>;
   /** Extra route sets (callbacks, chat, admin) registered by the wiring. */
   plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
+  /** Origins allowed to read the public API cross-origin (none: same origin only). */
+  cors?: OriginPolicy;
+  /** Public read routes (legacy REST, site…) registered next to /api/v1/status, under the same CORS. */
+  publicPlugins?: ((scope: FastifyInstance) => void | Promise<void>)[];
 }
 
 /**
@@ -50,8 +55,13 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
 
-  app.get('/api/v1/status', async () => d.status());
-  app.get('/api/v1/health', async () => d.health());
+  // The public read API, the one scope that answers CORS (admin, callbacks and metrics never do).
+  await app.register(async (scope) => {
+    allowCrossOriginReads(scope, d.cors ?? new OriginPolicy([]));
+    scope.get('/api/v1/status', async () => d.status());
+    scope.get('/api/v1/health', async () => d.health());
+    for (const plugin of d.publicPlugins ?? []) await plugin(scope);
+  });
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_req, reply) => {
     const checks = d.readiness();
