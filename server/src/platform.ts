@@ -12,6 +12,7 @@ import { buildLadder } from './media/ladder.js';
 import { LivePipeline } from './media/live-pipeline.js';
 import { nginxPaths, renderMediaConfig, renderWebConfig, type MediaNginxModel, type WebNginxModel } from './media/nginx-config.js';
 import { NginxProcess, type NginxProcessOptions } from './media/nginx-process.js';
+import { legacyFrontendSite } from './media/legacy-frontend.js';
 import { commandLine, isAlive, openFilesLimit } from './media/processes.js';
 import { workerUserFor } from './media/nginx-user.js';
 import { MediaObserver } from './media/observer.js';
@@ -128,7 +129,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   writePage();
   const ladder = buildLadder(config.streamName, config.transcoder.enabled ? config.ladder : []);
 
-  const workerUser = workerUserFor([config.dataDir, config.webRoot], [p.hlsDir]);
+  const workerUser = workerUserFor([config.dataDir, config.webRoot, ...(config.legacyFrontend ? [config.legacyFrontend.dir] : [])], [p.hlsDir]);
   if (workerUser && !workerUser.dropped) {
     logger.warn({ event: 'nginx_workers_root' }, 'nginx workers run as root because DATA_DIR or the web folder is not reachable by other users; use the systemd unit with a dedicated user in production');
   }
@@ -172,6 +173,15 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     { port: config.httpPort, what: 'HTTP' },
     ...(webModel.tls ? [{ port: webModel.tls.port, what: 'HTTPS' }] : []),
   ]);
+  // The old frontend's build: its inline scripts' hashes are read now and on every reload (a new build
+  // dropped into the folder needs `systemctl reload`).
+  const webConfig = () => {
+    const legacy = config.legacyFrontend;
+    if (legacy && !existsSync(path.join(legacy.dir, 'index.html'))) {
+      logger.warn({ event: 'legacy_frontend_missing', dir: legacy.dir }, 'LEGACY_FRONTEND_DIR has no index.html; its path will answer 404');
+    }
+    return renderWebConfig({ ...webModel, ...(legacy ? { legacyFrontend: legacyFrontendSite(legacy, config.publicUrl) } : {}) });
+  };
   const writeConfig = (file: string, text: string): boolean => {
     const changed = !existsSync(file) || readFileSync(file, 'utf8') !== text;
     if (changed) writeFileSync(file, text, { mode: 0o600 });
@@ -335,7 +345,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   // The internal listener first: nginx calls it as soon as a publisher connects.
   await app.listen({ host: '127.0.0.1', port: config.internalPort });
   const mediaChanged = writeConfig(p.nginx.conf, renderMediaConfig(mediaModel));
-  const webChanged = writeConfig(p.web.conf, renderWebConfig(webModel));
+  const webChanged = writeConfig(p.web.conf, webConfig());
   await Promise.all([mediaNginx.test(), webNginx.test()]);
   await webNginx.start(webChanged);
   try {
@@ -367,7 +377,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     generated,
     async reload() {
       // A renewed certificate or changed settings: only the web nginx reloads; streams are untouched.
-      writeConfig(p.web.conf, renderWebConfig(webModel));
+      writeConfig(p.web.conf, webConfig());
       await webNginx.test();
       webNginx.reload();
       logger.info({ event: 'nginx_reloaded', nginx: 'web', tls: describeCertificate(webModel.tls?.certFile) }, 'web nginx reloaded');
