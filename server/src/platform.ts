@@ -272,7 +272,10 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   gateway.onOpen((client) => {
     client.send({ type: 'status', ...pipeline.status() });
     client.send({ type: 'viewers', count: viewerCount.count });
+    void viewerCount.nudge();
   });
+  // Everyone learns the new audience soon after a socket opens or closes (not at the next 2 s tick).
+  for (const g of [gateway, legacyGateway]) g.onClose(() => void viewerCount.nudge());
   attachChat(gateway, chat);
   redactor.add(config.metricsToken);
   const metrics = createMetrics(
@@ -298,7 +301,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     readiness: () => ({ started, nginx: mediaNginx.up() && webNginx.up(), database: databaseWorks(db) }),
     cors: origins,
     publicPlugins: [
-      (a) => legacyApi(a, { gateway: legacyGateway, chat, ladder, publicUrl: config.publicUrl, status: () => pipeline.status(), viewers: () => viewerCount.count }),
+      (a) => legacyApi(a, { gateway: legacyGateway, chat, ladder, publicUrl: config.publicUrl, status: () => pipeline.status(), viewers: () => viewerCount.count, recount: () => viewerCount.nudge() }),
       (a) => {
         a.get('/api/v1/site', async () => ({ ...site.get(), timezone: 'America/Santiago' }));
         a.get('/api/v1/session', async (_req, reply) => reply.code(204).send());

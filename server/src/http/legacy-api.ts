@@ -25,6 +25,8 @@ export interface LegacyDeps {
   publicUrl: string;
   status(): StreamStatus;
   viewers(): number;
+  /** Recounts now (a socket opened); resolves with the count, which includes that socket. */
+  recount(): Promise<number>;
 }
 
 /** The first backend's idea of "online": the stream has been announced and not yet ended. */
@@ -71,6 +73,15 @@ export function legacyApi(app: FastifyInstance, d: LegacyDeps): void {
     return p;
   };
   d.gateway.onClose((c) => participants.delete(c.id));
+
+  // The first backend told a new socket the audience at once; a change reaches everyone through the
+  // count's own broadcast, so the new socket is told here only when the count did not change.
+  d.gateway.onOpen((c) => {
+    const before = d.viewers();
+    void d.recount().then((viewers) => {
+      if (viewers === before) c.send({ action: 'viewers-refresh', data: { viewers } });
+    });
+  });
 
   d.gateway.register({
     type: 'chat-message',
