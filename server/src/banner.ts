@@ -1,7 +1,9 @@
+import type os from 'node:os';
 import type { ResolvedConfig } from './config/load.js';
+import { localPublicUrl, localPublicUrlNotice } from './config/public-url.js';
 
 /** What the volunteer needs to point OBS at the platform, in Spanish and English. */
-export function banner(config: ResolvedConfig, keys: string[], adminPassword?: string): string {
+export function banner(config: ResolvedConfig, keys: string[], adminPassword?: string, interfaces?: ReturnType<typeof os.networkInterfaces>): string {
   const host = new URL(config.publicUrl).hostname;
   const lines = [
     '',
@@ -13,6 +15,8 @@ export function banner(config: ResolvedConfig, keys: string[], adminPassword?: s
     `  Administración / admin:  ${config.publicUrl}/admin`,
   ];
   if (adminPassword) lines.push(`  Contraseña de administración (se muestra una sola vez) / admin password (shown once):  ${adminPassword}`);
+  const local = localPublicUrl(config.publicUrl, config.httpPort, interfaces);
+  if (local) lines.push('', ...localPublicUrlNotice(config.publicUrl, local.suggestion));
   lines.push(
     '',
     '  OBS: Ajustes → Emisión → Servicio "Personalizado"; Salida → Intervalo de fotogramas clave: 2 s.',

@@ -13,6 +13,7 @@ import { LivePipeline } from './media/live-pipeline.js';
 import { nginxPaths, renderMediaConfig, renderWebConfig, type MediaNginxModel, type WebNginxModel } from './media/nginx-config.js';
 import { NginxProcess, type NginxProcessOptions } from './media/nginx-process.js';
 import { legacyFrontendSite } from './media/legacy-frontend.js';
+import { localPublicUrl } from './config/public-url.js';
 import { commandLine, isAlive, openFilesLimit } from './media/processes.js';
 import { workerUserFor } from './media/nginx-user.js';
 import { MediaObserver } from './media/observer.js';
@@ -189,6 +190,9 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   };
 
   let started = false;
+  // The old frontend plays the absolute URLs built from PUBLIC_URL: a localhost one reaches nobody else.
+  const localUrl = localPublicUrl(config.publicUrl, config.httpPort);
+  if (localUrl) logger.warn({ event: 'public_url_local', publicUrl: config.publicUrl, suggestion: localUrl.suggestion }, 'PUBLIC_URL names this machine; set it to the public address');
   const chatBackend = await createChatBackend(config, db, logger);
   const cookieSecret = config.sessionSecret ?? (await chatBackend.sharedSecret(sessionSecret));
   redactor.add(cookieSecret);
@@ -329,6 +333,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
             viewers: viewerCount.count,
             peak: viewerCount.peak,
             session: sessionId === undefined ? null : sessions.get(sessionId),
+            publicUrl: { url: config.publicUrl, local: localUrl !== null, suggestion: localUrl?.suggestion ?? null },
           }),
           healthHistory: () => pipeline.history(),
           obsServer: `rtmp://${new URL(config.publicUrl).hostname}:${config.rtmpPort}/live`,
