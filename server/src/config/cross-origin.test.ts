@@ -65,6 +65,8 @@ describe('legacyFrontend (LEGACY_FRONTEND_DIR, LEGACY_FRONTEND_PATH)', () => {
 
   test('a path without a folder, or a path the platform uses, is refused naming the variable', () => {
     assert.match(problems({ LEGACY_FRONTEND_PATH: '/iglesia/' })[0]!, /^legacyFrontend\.dir: .*LEGACY_FRONTEND_DIR/);
+    assert.match(problems({ LEGACY_FRONTEND_DIR: '/srv/old build' })[0]!, /^LEGACY_FRONTEND_DIR \(legacyFrontend\.dir\): /);
+    assert.match(problems({ LEGACY_FRONTEND_DIR: '/srv/$old;' })[0]!, /^LEGACY_FRONTEND_DIR \(legacyFrontend\.dir\): /);
     for (const bad of ['/api/', '/video', '/v1/', 'iglesia', '/a/../b/']) {
       assert.match(problems({ LEGACY_FRONTEND_DIR: '/srv/old', LEGACY_FRONTEND_PATH: bad })[0]!, /^LEGACY_FRONTEND_PATH \(legacyFrontend\.path\): /, bad);
     }

@@ -205,7 +205,11 @@ export const ConfigSchema = z
      */
     legacyFrontend: z
       .object({
-        dir: z.string({ error: 'falta la carpeta del build (LEGACY_FRONTEND_DIR) / the build folder is missing' }).min(1),
+        dir: z
+          .string({ error: 'falta la carpeta del build (LEGACY_FRONTEND_DIR) / the build folder is missing' })
+          .min(1)
+          // It goes into nginx's configuration as is.
+          .regex(/^[^\s;{}"'$\\]+$/, 'sin espacios ni ; { } " \' $ \\ / no spaces or ; { } " \' $ \\'),
         path: z
           .string()
           .regex(/^\/[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*\/?$/, 'debe ser una ruta como /iglesia/ / must be a path such as /iglesia/')

@@ -67,13 +67,15 @@ export function allowCrossOriginReads(scope: FastifyInstance, policy: OriginPoli
     });
   });
   scope.addHook('onSend', async (req, reply) => {
-    void reply.header('Vary', 'Origin');
+    const vary = reply.getHeader('vary');
+    if (!vary) void reply.header('Vary', 'Origin');
+    else if (!/\borigin\b/i.test(String(vary))) void reply.header('Vary', `${String(vary)}, Origin`);
     const origin = policy.corsOrigin(header(req, 'origin'));
     if (origin !== null) void reply.header('Access-Control-Allow-Origin', origin);
   });
 }
 
-/** A single-valued request header (a repeated one is treated as absent). */
+/** A request header as one string (node joins a repeated Origin with ", ", which no origin matches). */
 function header(req: FastifyRequest, name: string): string | undefined {
   const v = req.headers[name];
   return typeof v === 'string' ? v : undefined;
