@@ -1,7 +1,9 @@
+import type os from 'node:os';
 import type { ResolvedConfig } from './config/load.js';
+import { localPublicUrl, localPublicUrlNotice } from './config/public-url.js';
 
 /** What the volunteer needs to point OBS at the platform, in Spanish and English. */
-export function banner(config: ResolvedConfig, keys: string[], adminPassword?: string): string {
+export function banner(config: ResolvedConfig, keys: string[], adminPassword?: string, interfaces?: ReturnType<typeof os.networkInterfaces>): string {
   const host = new URL(config.publicUrl).hostname;
   const lines = [
     '',
@@ -20,6 +22,8 @@ export function banner(config: ResolvedConfig, keys: string[], adminPassword?: s
       `  ⚠ A TLS certificate is configured but PUBLIC_URL is http (${config.publicUrl}): set PUBLIC_URL=https://… so links and cookies use HTTPS.`,
     );
   }
+  const local = localPublicUrl(config.publicUrl, config.httpPort, interfaces);
+  if (local) lines.push('', ...localPublicUrlNotice(config.publicUrl, local.suggestion));
   lines.push(
     '',
     '  OBS: Ajustes → Emisión → Servicio "Personalizado"; Salida → Intervalo de fotogramas clave: 2 s.',

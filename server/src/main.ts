@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config/load.js';
 import { banner } from './banner.js';
+import { localPublicUrl, localPublicUrlNotice } from './config/public-url.js';
 import { startPlatform, type Platform } from './platform.js';
 
 async function main(): Promise<void> {
@@ -57,6 +58,10 @@ async function main(): Promise<void> {
   if (streamKey || adminPassword) {
     if (process.stderr.isTTY) process.stderr.write(banner(config, streamKey ? [streamKey] : [], adminPassword));
     else platform.logger.warn({ event: 'secrets_generated' }, 'a stream key or admin password was generated; show them with: node dist/server/src/cli.js banner');
+  } else if (process.stderr.isTTY) {
+    // Without a banner, a PUBLIC_URL left at localhost is still said on the terminal (the log says it too).
+    const local = localPublicUrl(config.publicUrl, config.httpPort);
+    if (local) process.stderr.write(`\n${localPublicUrlNotice(config.publicUrl, local.suggestion).join('\n')}\n\n`);
   }
 }
 

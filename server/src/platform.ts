@@ -14,6 +14,8 @@ import { buildLadder } from './media/ladder.js';
 import { LivePipeline } from './media/live-pipeline.js';
 import { nginxPaths, renderMediaConfig, renderWebConfig, type MediaNginxModel, type WebNginxModel } from './media/nginx-config.js';
 import { NginxProcess, type NginxProcessOptions } from './media/nginx-process.js';
+import { legacyFrontendSite } from './media/legacy-frontend.js';
+import { localPublicUrl } from './config/public-url.js';
 import { commandLine, isAlive, openFilesLimit } from './process/processes.js';
 import { workerUserFor } from './media/nginx-user.js';
 import { MediaObserver } from './media/observer.js';
@@ -31,6 +33,7 @@ import { AdminSessions, passwordChecker } from './http/admin-sessions.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { attachChat } from './http/chat-socket.js';
 import { Identity } from './http/identity.js';
+import { OriginPolicy, socketOriginGuard } from './http/cross-origin.js';
 import { legacyApi, legacyCodec, legacyStreamEvents } from './http/legacy-api.js';
 import { LiveStream } from './stream/live-stream.js';
 import { createMetrics } from './metrics/metrics.js';
@@ -129,7 +132,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   writePage();
   const ladder = buildLadder(config.streamName, config.transcoder.enabled ? config.ladder : []);
 
-  const workerUser = workerUserFor([config.dataDir, config.webRoot], [p.hlsDir]);
+  const workerUser = workerUserFor([config.dataDir, config.webRoot, ...(config.legacyFrontend ? [config.legacyFrontend.dir] : [])], [p.hlsDir]);
   if (workerUser && !workerUser.dropped) {
     logger.warn({ event: 'nginx_workers_root' }, 'nginx workers run as root because DATA_DIR or the web folder is not reachable by other users; use the systemd unit with a dedicated user in production');
   }
@@ -173,6 +176,15 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     { port: config.httpPort, what: 'HTTP' },
     ...(webModel.tls ? [{ port: webModel.tls.port, what: 'HTTPS' }] : []),
   ]);
+  // The old frontend's build: its inline scripts' hashes are read now and on every reload (a new build
+  // dropped into the folder needs `systemctl reload`).
+  const webConfig = () => {
+    const legacy = config.legacyFrontend;
+    if (legacy && !existsSync(path.join(legacy.dir, 'index.html'))) {
+      logger.warn({ event: 'legacy_frontend_missing', dir: legacy.dir }, 'LEGACY_FRONTEND_DIR has no index.html; its path will answer 404');
+    }
+    return renderWebConfig({ ...webModel, ...(legacy ? { legacyFrontend: legacyFrontendSite(legacy, config.publicUrl) } : {}) });
+  };
   const writeConfig = (file: string, text: string): boolean => {
     const changed = !existsSync(file) || readFileSync(file, 'utf8') !== text;
     if (changed) writeFileSync(file, text, { mode: 0o600 });
@@ -180,6 +192,9 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   };
 
   let started = false;
+  // The old frontend plays the absolute URLs built from PUBLIC_URL: a localhost one reaches nobody else.
+  const localUrl = localPublicUrl(config.publicUrl, config.httpPort);
+  if (localUrl) logger.warn({ event: 'public_url_local', publicUrl: config.publicUrl, suggestion: localUrl.suggestion }, 'PUBLIC_URL names this machine; set it to the public address');
   const chatBackend = await createChatBackend(config, db, logger);
   const cookieSecret = config.sessionSecret ?? (await chatBackend.sharedSecret(sessionSecret));
   redactor.add(cookieSecret);
@@ -187,6 +202,8 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   // Cookies are Secure when the site is served over HTTPS: PUBLIC_URL says so, or TLS is configured.
   const secureCookies = config.publicUrl.startsWith('https:') || Boolean(webModel.tls);
   const identity = new Identity(cookieSecret, adminSessions, secureCookies);
+  // CORS_ORIGINS read the public API; the sockets also take pages of the site itself.
+  const origins = new OriginPolicy(config.cors.origins, [new URL(config.publicUrl).origin]);
   // Both endpoints count against one cap per address; a moderator socket lasts as long as its admin session.
   const sockets = {
     logger,
@@ -195,8 +212,8 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     quota: new SocketQuota(config.chat.maxSocketsPerIp),
     stillModerator: (id: string) => adminSessions.active(id),
   };
-  const gateway = new WsGateway({ ...sockets, allowOverlay: true });
-  const legacyGateway = new WsGateway({ ...sockets, ...legacyCodec });
+  const gateway = new WsGateway({ ...sockets, allowOverlay: true, beforeUpgrade: socketOriginGuard(origins, logger, '/ws') });
+  const legacyGateway = new WsGateway({ ...sockets, ...legacyCodec, beforeUpgrade: socketOriginGuard(origins, logger, legacyCodec.path) });
   const chat = new ChatService(chatBackend.store, chatBackend.bus, config.chat, logger);
   await chat.start();
   endModeratorSockets(adminSessions, chatBackend.bus, [gateway, legacyGateway], logger);
@@ -272,7 +289,10 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   gateway.onOpen((client) => {
     client.send({ type: 'status', ...pipeline.status() });
     client.send({ type: 'viewers', count: viewerCount.count });
+    void viewerCount.nudge();
   });
+  // Everyone learns the new audience soon after a socket opens or closes (not at the next 2 s tick).
+  for (const g of [gateway, legacyGateway]) g.onClose(() => void viewerCount.nudge());
   attachChat(gateway, chat);
   redactor.add(config.metricsToken);
   const metrics = createMetrics(
@@ -302,11 +322,14 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
       },
     ],
     readiness: () => ({ started, nginx: mediaNginx.up() && webNginx.up(), database: databaseWorks(db) }),
+    cors: origins,
+    publicPlugins: [
+      (a) => legacyApi(a, { gateway: legacyGateway, chat, ladder, publicUrl: config.publicUrl, status: () => pipeline.status(), viewers: () => viewerCount.count, recount: () => viewerCount.nudge() }),
+    ],
     plugins: [
       (a) => identity.install(a),
       (a) => metrics.routes(a),
       (a) => legacyGateway.routes(a),
-      (a) => legacyApi(a, { gateway: legacyGateway, chat, ladder, publicUrl: config.publicUrl, status: () => pipeline.status(), viewers: () => viewerCount.count, rateLimits: config.rateLimits }),
       (a) =>
         adminRoutes(a, {
           sessions: adminSessions,
@@ -327,6 +350,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
             viewers: viewerCount.count,
             peak: viewerCount.peak,
             session: sessionId === undefined ? null : sessions.get(sessionId),
+            publicUrl: { url: config.publicUrl, local: localUrl !== null, suggestion: localUrl?.suggestion ?? null },
           }),
           healthHistory: () => pipeline.history(),
           obsServer: `rtmp://${new URL(config.publicUrl).hostname}:${config.rtmpPort}/live`,
@@ -346,7 +370,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   // The internal listener first: nginx calls it as soon as a publisher connects.
   await app.listen({ host: '127.0.0.1', port: config.internalPort });
   const mediaChanged = writeConfig(p.nginx.conf, renderMediaConfig(mediaModel));
-  const webChanged = writeConfig(p.web.conf, renderWebConfig(webModel));
+  const webChanged = writeConfig(p.web.conf, webConfig());
   await Promise.all([mediaNginx.test(), webNginx.test()]);
   await webNginx.start(webChanged);
   try {
@@ -378,7 +402,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     generated,
     async reload() {
       // A renewed certificate or changed settings: only the web nginx reloads; streams are untouched.
-      writeConfig(p.web.conf, renderWebConfig(webModel));
+      writeConfig(p.web.conf, webConfig());
       await webNginx.test();
       webNginx.reload();
       logger.info({ event: 'nginx_reloaded', nginx: 'web', tls: describeCertificate(webModel.tls?.certFile) }, 'web nginx reloaded');

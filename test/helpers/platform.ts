@@ -87,7 +87,9 @@ export function randomKey(): string {
 
 export async function startService(extraEnv: Record<string, string> = {}): Promise<ServiceHandle> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cdp-test-'));
-  const [httpPort, rtmpPort, internalPort, statPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  // A test that must know the public port beforehand (to build PUBLIC_URL from it) passes HTTP_PORT.
+  const httpPort = extraEnv.HTTP_PORT ? Number(extraEnv.HTTP_PORT) : await freePort();
+  const [rtmpPort, internalPort, statPort] = [await freePort(), await freePort(), await freePort()];
   const key = extraEnv.STREAM_KEY ?? randomKey();
   const env: Record<string, string> = {
     DATA_DIR: dataDir,

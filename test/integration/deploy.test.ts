@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../server/src/config/load.js';
-import { ENV_FIELDS } from '../../server/src/config/schema.js';
+import { ENV_FIELDS, NESTED_ENV_FIELDS } from '../../server/src/config/schema.js';
 import { ensureBuilt, ROOT, waitFor } from '../helpers/platform.js';
 
 const DEPLOY = path.join(ROOT, 'deploy');
@@ -209,7 +209,7 @@ describe('deploying on a server (systemd, certbot, logrotate, Docker)', { timeou
   });
 
   test('the environment example sets only known variables, to valid values, and documents every one', () => {
-    const known = new Set<string>([...Object.keys(ENV_FIELDS), 'CONFIG_FILE']); // CONFIG_FILE is read by loadConfig itself
+    const known = new Set<string>([...Object.keys(ENV_FIELDS), ...Object.keys(NESTED_ENV_FIELDS), 'CONFIG_FILE']); // CONFIG_FILE is read by loadConfig itself
     const lines = readFileSync(ENV_EXAMPLE, 'utf8').split('\n');
     const set: Record<string, string> = {};
     const mentioned = new Set<string>();

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { ConfigSchema, ENV_FIELDS, type Config } from './schema.js';
+import { ConfigSchema, ENV_FIELDS, NESTED_ENV_FIELDS, type Config } from './schema.js';
 
-/** A configuration that is resolved: absolute paths, a public URL. */
-export type ResolvedConfig = Config & { publicUrl: string; dataDir: string; webRoot: string };
+/** A configuration that is resolved: absolute paths, a public URL, the allowed origins. */
+export type ResolvedConfig = Omit<Config, 'cors'> & { publicUrl: string; dataDir: string; webRoot: string; cors: { origins: string[] } };
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -13,7 +13,10 @@ export class ConfigError extends Error {
   }
 }
 
-const fieldToEnv = new Map<string, string>(Object.entries(ENV_FIELDS).map(([env, field]) => [field, env]));
+const fieldToEnv = new Map<string, string>([
+  ...Object.entries(ENV_FIELDS).map(([env, field]): [string, string] => [field, env]),
+  ...Object.entries(NESTED_ENV_FIELDS).map(([env, [section, field]]): [string, string] => [`${section}.${field}`, env]),
+]);
 
 /**
  * Reads the configuration from the environment and an optional JSON file (CONFIG_FILE); env wins.
@@ -47,15 +50,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const value = env[name];
     if (value !== undefined && value !== '') fromEnv[field] = value;
   }
-  const result = ConfigSchema.safeParse({ ...fromFile, ...fromEnv });
+  const merged: Record<string, unknown> = { ...fromFile, ...fromEnv };
+  for (const [name, [section, field]] of Object.entries(NESTED_ENV_FIELDS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    const inFile = merged[section];
+    merged[section] = { ...(typeof inFile === 'object' && inFile !== null && !Array.isArray(inFile) ? inFile : {}), [field]: value };
+    fromEnv[`${section}.${field}`] = value;
+  }
+  const result = ConfigSchema.safeParse(merged);
   if (!result.success) throw new ConfigError(describeIssues(result.error, fromEnv));
   const config = result.data;
   const dataDir = path.resolve(cwd, config.dataDir);
+  const publicUrl = (config.publicUrl ?? `http://localhost:${config.httpPort}`).replace(/\/+$/, '');
   return {
     ...config,
     dataDir,
     webRoot: path.resolve(cwd, config.webRoot),
-    publicUrl: (config.publicUrl ?? `http://localhost:${config.httpPort}`).replace(/\/+$/, ''),
+    publicUrl,
+    cors: { origins: config.cors.origins ?? [new URL(publicUrl).origin] },
+    ...(config.legacyFrontend ? { legacyFrontend: { ...config.legacyFrontend, dir: path.resolve(cwd, config.legacyFrontend.dir) } } : {}),
   };
 }
 
@@ -63,12 +77,14 @@ function describeIssues(error: z.ZodError, fromEnv: Record<string, unknown>): st
   return error.issues.map((issue) => {
     const dotted = issue.path.map(String).join('.');
     const top = String(issue.path[0] ?? '');
-    const env = fieldToEnv.get(top);
-    const where = env && top in fromEnv ? `${env} (${dotted})` : dotted || '(raíz)';
+    // A nested variable (CORS_ORIGINS → cors.origins) is named by its section and field.
+    const key = fieldToEnv.has(top) ? top : issue.path.slice(0, 2).map(String).join('.');
+    const env = fieldToEnv.get(key);
+    const where = env && key in fromEnv ? `${env} (${dotted})` : dotted || '(raíz)';
     const message = issue.code === 'unrecognized_keys' ? `campo desconocido: ${issue.keys.join(', ')}` : issue.message;
     // Never echo secrets back, even when they are wrong.
     const secret = top === 'streamKey' || top === 'adminPassword' || top === 'sessionSecret' || top === 'redisUrl' || top === 'metricsToken';
-    const received = !secret && env && top in fromEnv ? ` — recibido "${String(fromEnv[top])}"` : '';
+    const received = !secret && env && key in fromEnv ? ` — recibido "${String(fromEnv[key]).slice(0, 200)}"` : '';
     return `${where}: ${message}${received}`;
   });
 }

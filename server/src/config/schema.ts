@@ -33,6 +33,37 @@ export const DEFAULT_LADDER: Rung[] = [
 ];
 
 const port = z.coerce.number().int('debe ser un número entero').min(1, 'debe estar entre 1 y 65535').max(65535, 'debe estar entre 1 y 65535');
+/**
+ * A browser origin: scheme, host and optional port — what a browser sends in `Origin`. Stored the way a
+ * browser writes it (lower-case host, no default port, no trailing slash), so matching is exact.
+ */
+export const OriginSchema = z.string().transform((raw, ctx) => {
+  const origin = normalizeOrigin(raw);
+  if (origin === null) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${raw.slice(0, 80)}" debe ser un origen como https://iglesia.cl o http://192.168.1.10:3000 (sin ruta) / must be an origin such as https://iglesia.cl (no path)`,
+    });
+    return z.NEVER;
+  }
+  return origin;
+});
+
+/** `https://Iglesia.CL:443/` → `https://iglesia.cl`; null for anything that is not a plain http(s) origin. */
+export function normalizeOrigin(raw: string): string | null {
+  const text = raw.trim();
+  if (!/^https?:\/\/[^/?#@\s]+\/?$/i.test(text)) return null;
+  try {
+    const url = new URL(text);
+    return url.origin === 'null' || url.username || url.password ? null : url.origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Paths the platform itself serves; the old frontend's build cannot be mounted over them. */
+const RESERVED_PATHS = ['/api/', '/video/', '/ws/', '/v1/', '/assets/', '/admin/', '/embed/', '/.well-known/', '/healthz/', '/readyz/', '/metrics/'];
+
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
 
 export const ConfigSchema = z
@@ -156,6 +187,40 @@ export const ConfigSchema = z
     tlsKeyFile: z.string().min(1).optional(),
     /** Folder served at /.well-known/acme-challenge/ on the HTTP port (certbot --webroot -w). Default DATA_DIR/acme. */
     acmeWebroot: z.string().min(1).optional(),
+    /**
+     * Origins whose pages may read the public API and the legacy REST API (CORS) and open the sockets.
+     * CORS_ORIGINS is comma-separated. Default: the origin of PUBLIC_URL only.
+     */
+    cors: z
+      .object({
+        origins: z
+          .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(OriginSchema).max(50))
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * The church's existing frontend's build, served by the web nginx at `path` (same origin: no CORS),
+     * with a CSP that allows exactly the inline scripts of its HTML files.
+     */
+    legacyFrontend: z
+      .object({
+        dir: z
+          .string({ error: 'falta la carpeta del build (LEGACY_FRONTEND_DIR) / the build folder is missing' })
+          .min(1)
+          // It goes into nginx's configuration as is.
+          .regex(/^[^\s;{}"'$\\]+$/, 'sin espacios ni ; { } " \' $ \\ / no spaces or ; { } " \' $ \\'),
+        path: z
+          .string()
+          .regex(/^\/[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*\/?$/, 'debe ser una ruta como /iglesia/ / must be a path such as /iglesia/')
+          .transform((p) => (p.endsWith('/') ? p : `${p}/`))
+          .refine((p) => !RESERVED_PATHS.some((r) => p.toLowerCase().startsWith(r)), {
+            message: 'esa ruta la usa la plataforma (/api/, /video/, /v1/, /ws, /assets/, /admin, /embed…) / that path is the platform\'s own',
+          })
+          .default('/iglesia/'),
+      })
+      .strict()
+      .optional(),
     /** Bearer token that opens /metrics to the outside; without it /metrics answers only on loopback. */
     metricsToken: z.string().regex(/^[A-Za-z0-9._~+/=-]{16,256}$/, 'debe tener 16 a 256 caracteres sin espacios').optional(),
   })
@@ -189,3 +254,10 @@ export const ENV_FIELDS = {
   ACME_WEBROOT: 'acmeWebroot',
   METRICS_TOKEN: 'metricsToken',
 } as const satisfies Record<string, keyof Config>;
+
+/** Environment variables that set a field inside a section: NAME → [section, field]. */
+export const NESTED_ENV_FIELDS = {
+  CORS_ORIGINS: ['cors', 'origins'],
+  LEGACY_FRONTEND_DIR: ['legacyFrontend', 'dir'],
+  LEGACY_FRONTEND_PATH: ['legacyFrontend', 'path'],
+} as const satisfies Record<string, readonly [keyof Config, string]>;

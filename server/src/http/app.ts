@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from '../log/logger.js';
 import type { IngestHealth } from '../media/live-pipeline.js';
 import type { StreamStatus } from '../stream/status.js';
+import { allowCrossOriginReads, OriginPolicy } from './cross-origin.js';
 import { installRateLimits, limitRoutes, type ApiLimits } from './rate-limits.js';
 import type { WsGateway } from './ws-gateway.js';
 
@@ -23,6 +24,10 @@ export interface AppDeps {
    * limit registers its routes in an encapsulated plugin of its own, with the guard as that plugin's hook.
    */
   plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
+  /** Origins allowed to read the public API cross-origin (none: same origin only). */
+  cors?: OriginPolicy;
+  /** Public read routes (legacy REST, site…) registered next to /api/v1/status, under the same CORS. */
+  publicPlugins?: ((scope: FastifyInstance) => void | Promise<void>)[];
 }
 
 /**
@@ -73,17 +78,23 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
 
-  // The public read API: every route under /api that the admin plugin does not own, unknown ones included.
-  await app.register(
-    async (api) => {
-      limitRoutes(api, d.rateLimits, 'public');
-      api.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
-      api.get('/v1/status', async () => d.status());
-      api.get('/v1/health', async () => d.health());
-      for (const routes of d.publicRoutes ?? []) routes(api);
-    },
-    { prefix: '/api' },
-  );
+  // The public read API: one scope answers CORS (admin, callbacks and metrics never do) and counts against
+  // the public limit — every route under /api that the admin plugin does not own, unknown ones included,
+  // and the legacy REST routes registered beside them.
+  await app.register(async (scope) => {
+    allowCrossOriginReads(scope, d.cors ?? new OriginPolicy([]));
+    limitRoutes(scope, d.rateLimits, 'public');
+    await scope.register(
+      async (api) => {
+        api.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
+        api.get('/v1/status', async () => d.status());
+        api.get('/v1/health', async () => d.health());
+        for (const routes of d.publicRoutes ?? []) routes(api);
+      },
+      { prefix: '/api' },
+    );
+    for (const plugin of d.publicPlugins ?? []) await plugin(scope);
+  });
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_req, reply) => {
     const checks = d.readiness();

@@ -4,7 +4,6 @@ import type { ChatService, Participant } from '../chat/chat-service.js';
 import { LegacyChatData, toLegacy, type ChatMessage } from '../chat/protocol.js';
 import type { Ladder } from '../media/ladder.js';
 import type { StreamStatus } from '../stream/status.js';
-import { limitRoutes, type ApiLimits } from './rate-limits.js';
 import type { WsClient, WsGateway } from './ws-gateway.js';
 
 const LegacyEnvelope = z.object({ action: z.string().min(1).max(64), data: z.unknown().optional() }).loose();
@@ -26,7 +25,8 @@ export interface LegacyDeps {
   publicUrl: string;
   status(): StreamStatus;
   viewers(): number;
-  rateLimits: ApiLimits;
+  /** Recounts now (a socket opened); resolves with the count, which includes that socket. */
+  recount(): Promise<number>;
 }
 
 /** The first backend's idea of "online": the stream has been announced and not yet ended. */
@@ -55,16 +55,14 @@ export function legacyApi(app: FastifyInstance, d: LegacyDeps): void {
     return out;
   };
 
-  // Its REST routes, limited like the public API (by the matched route, in a plugin of their own).
-  void app.register(async (rest) => {
-    limitRoutes(rest, d.rateLimits, 'public');
-    rest.get('/v1/streaming', async () => {
-      const status = d.status();
-      const history = await d.chat.history();
-      return { online: legacyOnline(status), streams: streams(), chat: history.map((m) => toLegacy(m)), viewers: d.viewers() };
-    });
-    rest.get('/v1/streaming/online', async () => ({ online: legacyOnline(d.status()), stream_url: url(d.ladder.masterUrl) }));
+  // Its REST routes, in the public read scope: CORS for CORS_ORIGINS, the public rate limit.
+  app.get('/v1/streaming', async () => {
+    const status = d.status();
+    const history = await d.chat.history();
+    return { online: legacyOnline(status), streams: streams(), chat: history.map((m) => toLegacy(m)), viewers: d.viewers() };
   });
+
+  app.get('/v1/streaming/online', async () => ({ online: legacyOnline(d.status()), stream_url: url(d.ladder.masterUrl) }));
 
   const participants = new Map<string, Participant>();
   const of = (c: WsClient) => {
@@ -79,6 +77,15 @@ export function legacyApi(app: FastifyInstance, d: LegacyDeps): void {
   d.gateway.onDemote((c) => {
     const p = participants.get(c.id);
     if (p) d.chat.demote(p);
+  });
+
+  // The first backend told a new socket the audience at once; a change reaches everyone through the
+  // count's own broadcast, so the new socket is told here only when the count did not change.
+  d.gateway.onOpen((c) => {
+    const before = d.viewers();
+    void d.recount().then((viewers) => {
+      if (viewers === before) c.send({ action: 'viewers-refresh', data: { viewers } });
+    });
   });
 
   d.gateway.register({

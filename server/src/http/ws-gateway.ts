@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Logger } from '../log/logger.js';
@@ -57,6 +57,8 @@ export interface GatewayOptions {
   decode?: (frame: Record<string, unknown>) => { type: string; body: unknown } | null;
   /** How an error is put to this socket's clients. */
   encodeError?: (code: string, message: string) => Record<string, unknown>;
+  /** Runs before the upgrade (the Origin check); answering the reply refuses the socket. */
+  beforeUpgrade?: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
 
 const Envelope = z.object({ type: z.string().min(1).max(32) }).loose();
@@ -135,7 +137,8 @@ export class WsGateway {
   }
 
   routes(app: FastifyInstance): void {
-    app.get(this.o.path ?? '/ws', { websocket: true }, (socket, req) => this.accept(socket, req));
+    const guard = this.o.beforeUpgrade;
+    app.get(this.o.path ?? '/ws', { websocket: true, ...(guard ? { preValidation: guard } : {}) }, (socket, req) => this.accept(socket, req));
     this.pinger = setInterval(() => {
       for (const entry of this.clients.values()) {
         this.checkModerator(entry.client);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { legacyFrontendLocations, type LegacyFrontendSite } from './legacy-frontend.js';
 
 /** The ingest nginx: RTMP (OBS, the ladder, HLS writing) and its loopback /stat. Never reloaded while live. */
 export interface MediaNginxModel {
@@ -33,6 +34,8 @@ export interface WebNginxModel {
   /** certbot --webroot folder, served at /.well-known/acme-challenge/. */
   acmeRoot: string;
   tls?: { port: number; certFile: string; keyFile: string };
+  /** The church's existing frontend's build, served at its own path with its own CSP. */
+  legacyFrontend?: LegacyFrontendSite;
   workerUser?: { user: string; group: string };
   /**
    * The hard limit on open files nginx inherits (systemd's LimitNOFILE, a shell's `ulimit -Hn`): nginx asks
@@ -262,6 +265,8 @@ ${acme}
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto $scheme;
+            # The Host the browser used, port included: the service compares it with the page's Origin.
+            proxy_set_header X-Forwarded-Host $http_host;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_read_timeout 1h;
@@ -297,7 +302,8 @@ ${acme}
             add_header Cache-Control "public, max-age=31536000, immutable" always;${common.replaceAll('\n        ', '\n            ')}
             try_files $uri =404;
         }
-        location / {
+${m.legacyFrontend ? `${legacyFrontendLocations(m.legacyFrontend, common.replaceAll('\n        ', '\n            '))}
+` : ''}        location / {
             try_files $uri /index.html;
         }`;
   const httpsRedirect = m.tls ? `https://$host${m.tls.port === 443 ? '' : `:${m.tls.port}`}$request_uri` : '';

@@ -10,6 +10,7 @@ import { EmbedCard } from './EmbedCard';
 import { errorText } from './error-text';
 import { HealthCard } from './HealthCard';
 import { ObsCard } from './ObsCard';
+import { PublicUrlNotice } from './PublicUrlNotice';
 import { SanctionsCard } from './SanctionsCard';
 import { ScheduleEditor } from './ScheduleEditor';
 import { useLiveFigures } from './useLiveFigures';
@@ -75,6 +76,7 @@ export function Dashboard({ csrfToken, onSessionEnded, onLoggedOut }: Props) {
         <p className="adm-banner" role="alert" hidden={overview.error === null}>
           {overview.error !== null && (connectionLost ? t.admin.reconnecting : errorText(overview.error, t, lang))}
         </p>
+        {o?.publicUrl.local && <PublicUrlNotice url={o.publicUrl.url} suggestion={o.publicUrl.suggestion} />}
         <div className="adm-grid">
           <div className="adm-col">
             <HealthCard overview={o} samples={history.data ?? []} now={now} />

@@ -28,6 +28,7 @@ const live: Overview = {
   peak: 15,
   session: { id: 3, startedAt: '2026-11-29T14:01:50Z', liveAt: '2026-11-29T14:02:00Z', endedAt: null, peakViewers: 15 },
   obsServer: 'rtmp://iglesia.cl:1935/live',
+  publicUrl: { url: 'https://iglesia.cl', local: false, suggestion: null },
 };
 
 const samples: HealthSample[] = Array.from({ length: 12 }, (_, i) => ({

@@ -86,6 +86,7 @@ test('a malformed overview still yields something the page can show', async () =
   assert.equal(o.health.renditions.length, 1);
   assert.equal(o.session, null);
   assert.equal(o.obsServer, '');
+  assert.deepEqual(o.publicUrl, { url: '', local: false, suggestion: null }, 'no notice unless the server says so');
 });
 
 test('chat exports are plain links, per broadcast or for everything', () => {

@@ -6,6 +6,7 @@ import { BrandingForm } from './BrandingForm';
 import { EmbedCard } from './EmbedCard';
 import { LoginForm } from './LoginForm';
 import { ObsCard } from './ObsCard';
+import { PublicUrlNotice } from './PublicUrlNotice';
 import { ScheduleEditor } from './ScheduleEditor';
 import type { SiteDocument, StreamSession } from './types';
 import type { Loaded } from './useLoad';
@@ -94,4 +95,13 @@ test('the viewers card shows the count, the peak and recent broadcasts with thei
 test('the embed card offers the iframe code for this site', () => {
   const html = renderIn('es', <EmbedCard origin="https://envivo.iglesia.cl" />);
   assert.match(html, /&lt;iframe src=&quot;https:\/\/envivo\.iglesia\.cl\/embed&quot; width=&quot;560&quot; height=&quot;315&quot; allow=&quot;autoplay; fullscreen; picture-in-picture&quot; allowfullscreen style=&quot;border:0&quot;&gt;&lt;\/iframe&gt;/);
+});
+
+test('a PUBLIC_URL left at localhost is pointed out, in Spanish and English, with an address that works', () => {
+  const es = textOf(renderIn('es', <PublicUrlNotice url="http://localhost:8080" suggestion="http://192.168.1.10:8080" />));
+  assert.match(es, /PUBLIC_URL es http:\/\/localhost:8080: .*app antigua/);
+  assert.match(es, /responde, por ejemplo, en http:\/\/192\.168\.1\.10:8080/);
+  const en = textOf(renderIn('en', <PublicUrlNotice url="http://localhost:8080" suggestion={null} />));
+  assert.match(en, /PUBLIC_URL is http:\/\/localhost:8080: .*old frontend/);
+  assert.doesNotMatch(en, /for example/);
 });

@@ -81,7 +81,13 @@ export function parseOverview(v: unknown): Overview {
     peak: num(o.peak) ?? 0,
     session: parseSession(o.session),
     obsServer: str(o.obsServer) ?? '',
+    publicUrl: parsePublicUrl(o.publicUrl),
   };
+}
+
+function parsePublicUrl(v: unknown): Overview['publicUrl'] {
+  const o = isObj(v) ? v : {};
+  return { url: str(o.url) ?? '', local: o.local === true, suggestion: str(o.suggestion) ?? null };
 }
 
 export function parseSamples(v: unknown): HealthSample[] {

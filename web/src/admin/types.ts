@@ -55,6 +55,8 @@ export interface Overview {
   peak: number;
   session: StreamSession | null;
   obsServer: string;
+  /** PUBLIC_URL, and whether it still names the server itself (localhost) though others can reach it. */
+  publicUrl: { url: string; local: boolean; suggestion: string | null };
 }
 
 /** One point of the health chart (one every 5 s while live, the last 10 minutes). */

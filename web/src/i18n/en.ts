@@ -99,6 +99,9 @@ export const en: Messages = {
     networkError: 'Cannot reach the server. Check the internet connection and try again.',
     genericError: 'Something went wrong. Please try again.',
     reconnecting: 'Lost the connection to the server. Retrying…',
+    publicUrlLocal: (url: string) =>
+      `PUBLIC_URL is ${url}: the links the platform hands out (and the old frontend's stream_url) send each viewer to their own device. Set PUBLIC_URL to the public address and restart.`,
+    publicUrlSuggestion: (url: string) => `This server answers, for example, at ${url}`,
     copy: 'Copy',
     copied: 'Copied',
     copyFailed: 'Could not copy; select it and copy it by hand.',

@@ -100,6 +100,9 @@ export const es = {
     networkError: 'No hay conexión con el servidor. Revise internet e intente de nuevo.',
     genericError: 'Algo salió mal. Intente de nuevo.',
     reconnecting: 'Se perdió la conexión con el servidor. Reintentando…',
+    publicUrlLocal: (url: string) =>
+      `PUBLIC_URL es ${url}: los enlaces que entrega la plataforma (y el stream_url de la app antigua) llevan a cada espectador a su propio equipo. Defina PUBLIC_URL con la dirección pública y reinicie.`,
+    publicUrlSuggestion: (url: string) => `Este servidor responde, por ejemplo, en ${url}`,
     copy: 'Copiar',
     copied: 'Copiado',
     copyFailed: 'No se pudo copiar; selecciónelo y cópielo a mano.',

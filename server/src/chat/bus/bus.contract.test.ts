@@ -174,6 +174,15 @@ export function presenceContract(name: string, make: () => Promise<Medium<Presen
       assert.equal(await one.count(NOW + WINDOW + 10_000, WINDOW), 1);
     });
 
+    test('a session that left is forgotten at once, not after the window', async () => {
+      const [one, two] = [await medium.peer(), await medium.peer()];
+      await one.report(['a', 'b'], NOW);
+      await two.forget(['a', 'unknown'], NOW + 10);
+      assert.equal(await one.count(NOW + 20, WINDOW), 1);
+      await one.forget([], NOW + 30);
+      assert.equal(await one.count(NOW + 40, WINDOW), 1);
+    });
+
     test('an empty report is allowed and changes nothing', async () => {
       const p = await medium.peer();
       await p.report(['a'], NOW);

@@ -28,6 +28,8 @@ export interface ChatBus {
 export interface Presence {
   /** Records that these sessions are connected to this instance now. */
   report(sessionIds: string[], nowMs: number): Promise<void>;
+  /** These sessions left (their last socket closed): not counted any more, until reported again. */
+  forget(sessionIds: string[], nowMs: number): Promise<void>;
   /** Distinct sessions seen across instances within the last `windowMs`. */
   count(nowMs: number, windowMs: number): Promise<number>;
   close(): Promise<void>;

@@ -25,6 +25,10 @@ export class MemoryPresence implements Presence {
     for (const id of sessionIds) this.seen.set(id, nowMs);
   }
 
+  async forget(sessionIds: string[]): Promise<void> {
+    for (const id of sessionIds) this.seen.delete(id);
+  }
+
   async count(nowMs: number, windowMs: number): Promise<number> {
     let n = 0;
     for (const [id, at] of this.seen) {

@@ -141,6 +141,11 @@ export class RedisPresence implements Presence {
     for (const [err] of replies ?? []) if (err) throw err;
   }
 
+  /** A session still open on another instance is reported again by it within one interval. */
+  async forget(sessionIds: string[]): Promise<void> {
+    for (let i = 0; i < sessionIds.length; i += 1000) await this.redis.zrem(this.key, ...sessionIds.slice(i, i + 1000));
+  }
+
   async count(nowMs: number, windowMs: number): Promise<number> {
     const replies = await this.redis
       .pipeline()
