@@ -6,7 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import { DEFAULT_LADDER } from '../../server/src/config/schema.js';
-import { buildLadder, transcoderArgs, type Rendition } from '../../server/src/media/ladder.js';
+import { buildLadder, transcoderArgs, type Rendition } from '../../server/src/transcode/ladder.js';
 import type { ChildSet, Tracked } from './children.js';
 import type { MediaClock } from './status.js';
 

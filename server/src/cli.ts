@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config/load.js';
 import { banner } from './banner.js';
 import { Redactor } from './log/redactor.js';
-import { KeyError } from './media/publish-auth.js';
+import { KeyError } from './ingest/publish-auth.js';
 import { ensureSecrets } from './platform.js';
 import { hashPassword, newSecret, SecretsFile } from './storage/secrets-file.js';
 

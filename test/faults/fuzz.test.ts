@@ -275,7 +275,7 @@ function renderBody(b: Body, mustBeInvalid: boolean): { headers: Record<string, 
   return { headers, ...(b.body !== undefined ? { body: String(b.body) } : {}) };
 }
 
-/** Every admin route, as written in admin-routes.ts (checked against the source below). */
+/** Every admin route, as written in http/routes/admin.ts (checked against the source below). */
 const ADMIN_ROUTES: { method: string; path: string }[] = [
   { method: 'GET', path: '/api/v1/admin/session' },
   { method: 'POST', path: '/api/v1/admin/logout' },
@@ -481,7 +481,7 @@ describe('fuzz: hostile input never breaks the service', { timeout: 420_000 }, (
   });
 
   test('every admin route is in the fuzz list', () => {
-    const source = readFileSync(path.join(ROOT, 'server', 'src', 'http', 'admin-routes.ts'), 'utf8');
+    const source = readFileSync(path.join(ROOT, 'server', 'src', 'http', 'routes', 'admin.ts'), 'utf8');
     // The admin plugin's routes are declared relative to its prefix.
     const declared = [...source.matchAll(/admin\.(get|post|put|delete|patch)(?:<[^>]*>)?\('([^']+)'/g)].map((m) => `${m[1]!.toUpperCase()} /api/v1/admin${m[2]}`).filter((r) => r !== 'POST /api/v1/admin/login');
     assert.deepEqual(declared.sort(), ADMIN_ROUTES.map((r) => `${r.method} ${r.path}`).sort());

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parseMediaPlaylist } from '../../server/src/media/playlist.js';
+import { parseMediaPlaylist } from '../../server/src/observe/playlist.js';
 import { isAlive } from '../../server/src/process/processes.js';
-import { findStream, parseStat } from '../../server/src/media/stat.js';
+import { findStream, parseStat } from '../../server/src/observe/stat.js';
 import {
   cleanupService, ensureBuilt, publish, sleep, startService, waitFor, watchStates,
   type Publisher, type ServiceHandle,

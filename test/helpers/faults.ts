@@ -3,7 +3,7 @@
  * a playlist's progress as a player would see it, and the figures the README's reliability table reports.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { parseMediaPlaylist } from '../../server/src/media/playlist.js';
+import { parseMediaPlaylist } from '../../server/src/observe/playlist.js';
 import { commandLine, signal } from '../../server/src/process/processes.js';
 import { publish, sleep, type Publisher } from './platform.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parseMediaPlaylist } from '../../server/src/media/playlist.js';
+import { parseMediaPlaylist } from '../../server/src/observe/playlist.js';
 import { connect, type TestSocket } from '../helpers/ws-client.js';
 import {
   cleanupService, ensureBuilt, ffprobeJson, publish, randomKey, sleep, startService, waitFor, watchStates,

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '../log/logger.js';
 import { Redactor } from '../log/redactor.js';
-import type { IngestHealth } from '../media/live-pipeline.js';
+import type { IngestHealth } from '../observe/live-pipeline.js';
 import type { StreamStatus } from '../stream/status.js';
 import { buildApp, type AppDeps } from './app.js';
-import { WsGateway } from './ws-gateway.js';
+import { WsGateway } from './ws/gateway.js';
 
 const STATUS: StreamStatus = {
   state: 'live',

@@ -2,11 +2,11 @@ import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from '../log/logger.js';
-import type { IngestHealth } from '../media/live-pipeline.js';
+import type { IngestHealth } from '../observe/live-pipeline.js';
 import type { StreamStatus } from '../stream/status.js';
 import { allowCrossOriginReads, OriginPolicy } from './cross-origin.js';
 import { installRateLimits, limitRoutes, type ApiLimits } from './rate-limits.js';
-import type { WsGateway } from './ws-gateway.js';
+import type { WsGateway } from './ws/gateway.js';
 
 export interface AppDeps {
   logger: Logger;

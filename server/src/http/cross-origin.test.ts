@@ -7,7 +7,7 @@ import { Redactor } from '../log/redactor.js';
 import type { StreamStatus } from '../stream/status.js';
 import { buildApp } from './app.js';
 import { OriginPolicy, socketOriginGuard } from './cross-origin.js';
-import { WsGateway } from './ws-gateway.js';
+import { WsGateway } from './ws/gateway.js';
 
 const STATUS: StreamStatus = { state: 'offline', since: '2026-11-29T14:00:03.120Z', name: 'envivo', master: '/video/envivo.m3u8', renditions: [], viewers: 0 };
 const ALLOWED = 'https://app.iglesia.cl';

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminSessions } from './admin-sessions.js';
-import { overlayRequested, type ClientIdentity } from './ws-gateway.js';
+import { overlayRequested, type ClientIdentity } from './ws/gateway.js';
 
 export const VIEWER_COOKIE = 'cdp_sid';
 export const ADMIN_COOKIE = 'cdp_admin';

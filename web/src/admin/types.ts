@@ -1,4 +1,4 @@
-/** What the admin API answers (server/src/http/admin-routes.ts), as the dashboard reads it. */
+/** What the admin API answers (server/src/http/routes/admin.ts), as the dashboard reads it. */
 import type { ScheduleEntry } from '../lib/schedule';
 import type { StreamStatus } from '../lib/status';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../../log/logger.js';
 import { SocketQuota } from './socket-quota.js';
 
 /** Who a socket belongs to: worked out from the upgrade request (cookies, address). */

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { createLogger } from '../log/logger.js';
-import { Redactor } from '../log/redactor.js';
-import type { StreamStatus } from '../stream/status.js';
-import { buildApp } from './app.js';
+import { createLogger } from '../../log/logger.js';
+import { Redactor } from '../../log/redactor.js';
+import type { StreamStatus } from '../../stream/status.js';
+import { buildApp } from '../app.js';
 import { SocketQuota } from './socket-quota.js';
-import { WsGateway, WS_CLOSE, type GatewayOptions, type WsClient } from './ws-gateway.js';
+import { WsGateway, WS_CLOSE, type GatewayOptions, type WsClient } from './gateway.js';
 
 const STATUS: StreamStatus = {
   state: 'offline',

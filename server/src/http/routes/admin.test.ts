@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SiteSchema } from '../storage/site-settings.js';
-import { SiteChange } from './admin-routes.js';
+import { SiteSchema } from '../../storage/site-settings.js';
+import { SiteChange } from './admin.js';
 
 describe('a change to the site settings', () => {
   test('holds only the fields sent, so the others keep their saved values', () => {

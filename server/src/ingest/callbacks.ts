@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../log/logger.js';
-import type { Ladder } from './ladder.js';
+import type { Ladder } from '../transcode/ladder.js';
 import type { PublishAuth } from './publish-auth.js';
 
 /** nginx-rtmp's notify body (form-encoded). It sends more fields; we read only these. */

@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import type { Ladder, RenditionMedia } from './ladder.js';
-import { aacCodec, avcCodec } from './ladder.js';
+import type { Ladder, RenditionMedia } from '../transcode/ladder.js';
+import { aacCodec, avcCodec } from '../transcode/ladder.js';
 import { parseMediaPlaylist, type MediaPlaylist } from './playlist.js';
 import { findStream, parseStat, type StatSnapshot, type StatStream } from './stat.js';
 

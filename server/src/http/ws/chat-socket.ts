@@ -1,7 +1,7 @@
-import type { ChatService, Participant } from '../chat/chat-service.js';
-import { CHAT_ERRORS } from '../chat/errors.js';
-import { ChatFrame, HelloFrame, toPublic } from '../chat/protocol.js';
-import { errorMessage, type WsClient, type WsGateway } from './ws-gateway.js';
+import type { ChatService, Participant } from '../../chat/chat-service.js';
+import { CHAT_ERRORS } from '../../chat/errors.js';
+import { ChatFrame, HelloFrame, toPublic } from '../../chat/protocol.js';
+import { errorMessage, type WsClient, type WsGateway } from './gateway.js';
 
 /**
  * The chat on the /ws socket (new protocol): `hello` and `chat` in; `history`, `chat`, `ack`, `join`,

@@ -7,11 +7,11 @@ import { DEFAULT_LADDER } from '../config/schema.js';
 import { createLogger } from '../log/logger.js';
 import { Redactor } from '../log/redactor.js';
 import { LiveStream } from '../stream/live-stream.js';
-import { buildLadder } from './ladder.js';
+import { buildLadder } from '../transcode/ladder.js';
 import { LivePipeline } from './live-pipeline.js';
 import type { MediaObserver, Observation } from './observer.js';
 import type { StatStream } from './stat.js';
-import type { Transcoder } from './transcoder.js';
+import type { Transcoder } from '../transcode/transcoder.js';
 
 const T0 = 1_800_000_000_000;
 const ladder = buildLadder('envivo', DEFAULT_LADDER);

@@ -4,10 +4,10 @@ import type { Logger } from '../log/logger.js';
 import type { LiveStream } from '../stream/live-stream.js';
 import type { StatusRendition, StreamStatus } from '../stream/status.js';
 import { keyframeInterval, probeKeyframeTimes } from './keyframes.js';
-import { masterEntries, masterPlaylist, transcoderArgs, type Ladder, type MasterEntry, type RenditionMedia } from './ladder.js';
+import { masterEntries, masterPlaylist, transcoderArgs, type Ladder, type MasterEntry, type RenditionMedia } from '../transcode/ladder.js';
 import type { MediaObserver, Observation } from './observer.js';
 import { minFreeBytes, StorageCheck, type StorageHealth } from './storage-check.js';
-import type { Transcoder, TranscoderHealth } from './transcoder.js';
+import type { Transcoder, TranscoderHealth } from '../transcode/transcoder.js';
 
 /** What the admin sees about the incoming stream. */
 export interface IngestHealth {

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ChatService, Participant } from '../chat/chat-service.js';
-import { LegacyChatData, toLegacy, type ChatMessage } from '../chat/protocol.js';
-import type { Ladder } from '../media/ladder.js';
-import type { StreamStatus } from '../stream/status.js';
-import type { WsClient, WsGateway } from './ws-gateway.js';
+import type { ChatService, Participant } from '../../chat/chat-service.js';
+import { LegacyChatData, toLegacy, type ChatMessage } from '../../chat/protocol.js';
+import type { Ladder } from '../../transcode/ladder.js';
+import type { StreamStatus } from '../../stream/status.js';
+import type { WsClient, WsGateway } from '../ws/gateway.js';
 
 const LegacyEnvelope = z.object({ action: z.string().min(1).max(64), data: z.unknown().optional() }).loose();
 

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_LADDER } from '../config/schema.js';
 import { buildApp } from '../http/app.js';
-import { WsGateway } from '../http/ws-gateway.js';
+import { WsGateway } from '../http/ws/gateway.js';
 import { createLogger } from '../log/logger.js';
 import { Redactor } from '../log/redactor.js';
 import { SecretsFile } from '../storage/secrets-file.js';
 import { callbackRoutes } from './callbacks.js';
-import { buildLadder } from './ladder.js';
+import { buildLadder } from '../transcode/ladder.js';
 import { PublishAuth } from './publish-auth.js';
 
 const TOKEN = 'cb_token_Zq8s0dK1x2LmN3oP4qR5sT6u';

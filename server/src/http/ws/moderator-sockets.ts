@@ -1,7 +1,7 @@
-import type { ChatBus } from '../chat/bus/chat-bus.js';
-import type { Logger } from '../log/logger.js';
-import type { AdminSessions } from './admin-sessions.js';
-import type { WsGateway } from './ws-gateway.js';
+import type { ChatBus } from '../../chat/bus/chat-bus.js';
+import type { Logger } from '../../log/logger.js';
+import type { AdminSessions } from '../admin-sessions.js';
+import type { WsGateway } from './gateway.js';
 
 /**
  * A signed-out admin session stops being a moderator everywhere at once: the sign-out is published on the

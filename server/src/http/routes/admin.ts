@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ChatService } from '../chat/chat-service.js';
-import { TokenBucket } from '../chat/rate-limit.js';
-import { toPublic, type ChatMessage } from '../chat/protocol.js';
-import type { Logger } from '../log/logger.js';
-import { KeyError, type PublishAuth } from '../media/publish-auth.js';
-import type { StreamSessions } from '../storage/stream-sessions.js';
-import { SiteSchema, type SiteSettings } from '../storage/site-settings.js';
-import type { HealthSample } from '../media/live-pipeline.js';
-import type { AdminSessions } from './admin-sessions.js';
-import { ADMIN_COOKIE, DEVICE_COOKIE, newSessionId, parseCookies } from './identity.js';
-import { limitRoutes, type ApiLimits } from './rate-limits.js';
+import type { ChatService } from '../../chat/chat-service.js';
+import { TokenBucket } from '../../chat/rate-limit.js';
+import { toPublic, type ChatMessage } from '../../chat/protocol.js';
+import type { Logger } from '../../log/logger.js';
+import { KeyError, type PublishAuth } from '../../ingest/publish-auth.js';
+import type { StreamSessions } from '../../storage/stream-sessions.js';
+import { SiteSchema, type SiteSettings } from '../../storage/site-settings.js';
+import type { HealthSample } from '../../observe/live-pipeline.js';
+import type { AdminSessions } from '../admin-sessions.js';
+import { ADMIN_COOKIE, DEVICE_COOKIE, newSessionId, parseCookies } from '../identity.js';
+import { limitRoutes, type ApiLimits } from '../rate-limits.js';
 
 export interface AdminDeps {
   sessions: AdminSessions;
