@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config/load.js';
 import { banner } from './banner.js';
 import { Redactor } from './log/redactor.js';
 import { KeyError } from './ingest/publish-auth.js';
-import { ensureSecrets } from './platform.js';
+import { ensureSecrets } from './app/secrets.js';
 import { hashPassword, newSecret, SecretsFile } from './storage/secrets-file.js';
 
 const USAGE = `Uso / usage:

@@ -27,3 +27,6 @@ export class SiteSettings {
     return next;
   }
 }
+
+/** The time zone the church's schedule and every time shown to people are in. */
+export const SITE_TIME_ZONE = 'America/Santiago';

@@ -1,0 +1,73 @@
+import type { WsGateway } from '../http/ws/gateway.js';
+import { legacyStreamEvents } from '../http/routes/legacy.js';
+import type { StreamSession, StreamSessions } from '../storage/stream-sessions.js';
+import type { LiveStream } from './live-stream.js';
+import type { StreamStatus } from './status.js';
+
+export interface StreamEventsOptions {
+  /** The public stream name (sessions are kept per stream). */
+  name: string;
+  sessions: StreamSessions;
+  status(): StreamStatus;
+  gateway: WsGateway;
+  legacyGateway: WsGateway;
+  /** The stream went on (starting, live, reconnecting) or off. */
+  onAir(onAir: boolean): void;
+  /** A new broadcast began (the peak viewer count starts again). */
+  onSessionBegin(): void;
+}
+
+/**
+ * Where a change of the stream's state goes: the stream session's bookkeeping (a restart mid-stream
+ * continues the open one), the `status` frame to every /ws socket, `stream-started`/`stream-ended` to the
+ * legacy sockets, and whoever else listens (the page's preload). The `status` frame is built here only.
+ */
+export class StreamEvents {
+  private sessionId: number | undefined;
+
+  constructor(private readonly o: StreamEventsOptions) {
+    this.sessionId = o.sessions.open(o.name)?.id;
+  }
+
+  /** Follows the stream's state from now on. */
+  attach(stream: LiveStream): void {
+    stream.onChange((s, previous) => {
+      const at = new Date(s.since);
+      this.o.onAir(s.state !== 'offline');
+      if (s.state === 'starting' && this.sessionId === undefined) {
+        this.sessionId = this.o.sessions.begin(this.o.name, at).id;
+        this.o.onSessionBegin();
+      }
+      if (s.state === 'live' && this.sessionId !== undefined) this.o.sessions.markLive(this.sessionId, at);
+      if (s.state === 'offline' && this.sessionId !== undefined) {
+        this.o.sessions.end(this.sessionId, at);
+        this.sessionId = undefined;
+      }
+      const status = this.o.status();
+      this.o.gateway.broadcast(statusFrame(status));
+      legacyStreamEvents(this.o.legacyGateway, previous.state, status);
+    });
+  }
+
+  /** The status again to every /ws socket (the renditions changed while live). */
+  broadcastStatus(): void {
+    this.o.gateway.broadcast(statusFrame(this.o.status()));
+  }
+
+  /** The frame a new /ws socket gets first. */
+  currentFrame(): Record<string, unknown> {
+    return statusFrame(this.o.status());
+  }
+
+  /** The broadcast under way, if any. */
+  session(): StreamSession | null {
+    return this.sessionId === undefined ? null : (this.o.sessions.get(this.sessionId) ?? null);
+  }
+
+  /** A viewer count while on air raises the session's peak. */
+  noteViewers(count: number, onAir: boolean): void {
+    if (this.sessionId !== undefined && onAir) this.o.sessions.notePeak(this.sessionId, count);
+  }
+}
+
+export const statusFrame = (status: StreamStatus): Record<string, unknown> => ({ type: 'status', ...status });
