@@ -12,6 +12,10 @@ export const en: Messages = {
   starting: 'The stream is starting…',
   startingHint: 'The video will appear in a few seconds.',
   reconnecting: 'The signal dropped for a moment. Reconnecting…',
+  publisherStopped: 'The broadcast has stopped; if it comes back, it will play right here.',
+  closingTitle: 'Thank you for joining us',
+  closingLead: (church: string) => `The ${church} broadcast has ended. See you next time!`,
+  watchRecording: (title: string) => `Watch the recording: ${title}`,
   offlineTitle: 'We are not streaming right now',
   nextService: 'Next stream',
   startsIn: 'Starts in',
@@ -39,6 +43,7 @@ export const en: Messages = {
   audioOnlyHint: 'You are listening without video to save data.',
   loading: 'Loading…',
   recovering: 'Recovering the signal…',
+  qualityDropped: (quality: string) => `Your connection is slow: we lowered the quality to ${quality} so it keeps playing.`,
   tapToPlay: 'Tap to play',
 
   chatTitle: 'Chat',

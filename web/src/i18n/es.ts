@@ -12,6 +12,10 @@ export const es = {
   starting: 'La transmisión está comenzando…',
   startingHint: 'El video aparecerá en unos segundos.',
   reconnecting: 'Se perdió la señal por un momento. Reconectando…',
+  publisherStopped: 'La transmisión se detuvo; si vuelve, seguirá aquí.',
+  closingTitle: 'Gracias por acompañarnos',
+  closingLead: (church: string) => `La transmisión de ${church} terminó. ¡Te esperamos en la próxima!`,
+  watchRecording: (title: string) => `Ver la grabación: ${title}`,
   offlineTitle: 'No estamos transmitiendo en este momento',
   nextService: 'Próxima transmisión',
   startsIn: 'Comienza en',
@@ -39,6 +43,7 @@ export const es = {
   audioOnlyHint: 'Escuchas la transmisión sin video para ahorrar datos.',
   loading: 'Cargando…',
   recovering: 'Recuperando la señal…',
+  qualityDropped: (quality: string) => `Tu conexión está lenta: bajamos la calidad a ${quality} para que no se corte.`,
   tapToPlay: 'Toca para reproducir',
 
   chatTitle: 'Chat',
