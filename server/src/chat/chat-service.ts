@@ -201,8 +201,11 @@ export class ChatService {
     return true;
   }
 
-  /** Time-out (minutes > 0) or ban (minutes undefined) of the author of a message. */
-  async sanction(messageIdToPunish: string, minutes: number | undefined, reason?: string): Promise<Sanction | undefined> {
+  /**
+   * Time-out (minutes > 0) or ban (minutes undefined) of the author of a message: their session. With
+   * `addressMinutes`, new sessions from their address are blocked too, for that long (a moderator's choice).
+   */
+  async sanction(messageIdToPunish: string, minutes: number | undefined, reason?: string, addressMinutes?: number): Promise<Sanction | undefined> {
     const m = await this.store.get(messageIdToPunish);
     if (!m || m.role !== 'viewer') return undefined;
     const now = this.now();
@@ -215,6 +218,7 @@ export class ChatService {
       at: new Date(now).toISOString(),
       ...(minutes === undefined ? {} : { until: new Date(now + minutes * 60_000).toISOString() }),
       ...(reason ? { reason } : {}),
+      ...(addressMinutes ? { addressUntil: new Date(now + Math.min(addressMinutes, minutes ?? addressMinutes) * 60_000).toISOString() } : {}),
     };
     await this.store.addSanction(s);
     await this.bus.publish({ kind: 'sanction', sanction: s });
@@ -266,15 +270,15 @@ export class ChatService {
   private async sanctionFor(p: Participant): Promise<ChatResult<never> | undefined> {
     if (p.role === 'moderator') return undefined;
     const active = await this.store.activeSanctions(new Date(this.now()).toISOString());
-    // By session always. By address only for sessions begun after the sanction (within a day of it): that
-    // catches someone who clears cookies to come back, without silencing the others already chatting
-    // behind the same church Wi-Fi or mobile carrier NAT, nor that address forever.
+    // By session always. By address only when the moderator chose it, until its short end, and only for
+    // sessions begun after the sanction: the others behind the same church Wi-Fi or carrier NAT keep chatting.
     const born = sessionBirth(p.sessionId);
-    const evading = (s: Sanction) => {
-      const at = Date.parse(s.at);
-      return born === undefined || (born >= at && born - at < 86_400_000);
-    };
-    const hit = active.find((s) => s.sessionId === p.sessionId || (s.ipHash === p.ipHash && evading(s)));
+    const now = this.now();
+    const byAddress = (s: Sanction) =>
+      s.addressUntil !== undefined && s.ipHash === p.ipHash && now < Date.parse(s.addressUntil) && (born === undefined || born >= Date.parse(s.at));
+    const applies = (s: Sanction) => s.sessionId === p.sessionId || byAddress(s);
+    // A ban outranks a time-out: a banned viewer is told it is a ban, not a pause.
+    const hit = active.find((s) => s.kind === 'ban' && applies(s)) ?? active.find(applies);
     if (!hit) return undefined;
     if (hit.kind === 'ban') return fail('banned');
     return fail('timed_out', { minutes: Math.max(1, Math.ceil((Date.parse(hit.until!) - this.now()) / 60_000)) });

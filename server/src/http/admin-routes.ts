@@ -35,6 +35,8 @@ const SanctionBody = z.object({
   messageId: z.string().min(1).max(64),
   minutes: z.number().int().min(1).max(10_080).optional(),
   reason: z.string().max(200).optional(),
+  /** Also block new sessions from the author's address, for this long (explicit; default: the session only). */
+  addressMinutes: z.number().int().min(1).max(1440).optional(),
 });
 const SettingsBody = z
   .object({
@@ -166,7 +168,7 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
   app.post('/api/v1/admin/chat/sanctions', async (req, reply) => {
     const body = SanctionBody.safeParse(req.body);
     if (!body.success) return bad(reply, body.error);
-    const s = await d.chat.sanction(body.data.messageId, body.data.minutes, body.data.reason);
+    const s = await d.chat.sanction(body.data.messageId, body.data.minutes, body.data.reason, body.data.addressMinutes);
     if (!s) return reply.code(404).send({ error: 'not_found', message: 'No existe ese mensaje de un participante / no such viewer message' });
     return { id: s.id, kind: s.kind, nick: s.nick, until: s.until ?? null };
   });
