@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { cleanupService, publish, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
+import { cleanupService, publish, sleep, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
 import { launchBrowser, newViewer, snapshotWebDist, waitForPlaying, waitForStage, type Viewer } from './browser.js';
 
 /** Every text the player's notices showed, recorded in the page (notices come and go faster than polling). */
@@ -74,6 +74,39 @@ describe('a Sunday on the viewer page (Chromium)', { timeout: 240_000 }, () => {
     const seen = await notices(page);
     assert.ok(seen.includes('(spinner)'), `notices seen: ${seen.join(' | ')}`);
     await cdp.detach();
+  });
+
+  test('a phone in landscape (844×390) shows the whole player with its controls, and the chat beside it', async () => {
+    const phone = await newViewer(browser!, { viewport: { width: 844, height: 390 } });
+    try {
+      const { page } = phone;
+      await page.goto(`${svc!.base}/`);
+      await waitForStage(page, 'live', 20_000);
+      await waitForPlaying(page, 30_000, 0.5);
+      const screen = await page.locator('.player-screen').boundingBox();
+      const bar = await page.locator('.player-bar').boundingBox();
+      assert.ok(screen && bar, 'player and controls rendered');
+      assert.ok(screen.y >= 0 && bar.y + bar.height <= 390 + 0.5, `controls on screen without scrolling: screen ${JSON.stringify(screen)}, bar ${JSON.stringify(bar)}`);
+      assert.ok(screen.height >= 240, `the picture uses the height: ${screen.height}px`);
+      const nameField = await page.getByLabel('Tu nombre').boundingBox();
+      assert.ok(nameField && nameField.x >= screen.x + screen.width - 1 && nameField.y + nameField.height <= 390, `the chat is beside the player and reachable: ${JSON.stringify(nameField)}`);
+    } finally {
+      await phone.close();
+    }
+  });
+
+  test('after a pause, "Estás viendo en diferido" is visible text with a "Volver al vivo" button that works', async () => {
+    const { page } = viewer;
+    await waitForPlaying(page, 30_000, 0.5);
+    await page.getByRole('button', { name: 'Pausar' }).click();
+    await sleep(15_000);
+    await page.getByRole('button', { name: 'Reproducir' }).click();
+    const behind = page.locator('.player-behind');
+    await behind.waitFor({ state: 'visible', timeout: 5000 });
+    assert.match(await behind.innerText(), /Estás viendo en diferido/);
+    await behind.getByRole('button', { name: 'Volver al vivo' }).click();
+    await behind.waitFor({ state: 'detached', timeout: 5000 });
+    await waitForPlaying(page, 20_000, 0.5);
   });
 
   test('when OBS stops, viewers read a neutral notice, then a closing card with the next service', async () => {

@@ -37,6 +37,7 @@ export const en: Messages = {
   pictureInPicture: 'Picture in picture',
   goLive: 'Jump to the live moment',
   behindLive: 'You are behind live',
+  backToLive: 'Back to live',
   quality: 'Quality',
   qualityNames: { auto: 'Automatic', source: 'High', mid: 'Medium', low: 'Low', audio: 'Audio only' },
   audioOnly: 'Audio only',

@@ -37,6 +37,7 @@ export const es = {
   pictureInPicture: 'Imagen en imagen',
   goLive: 'Volver al momento en vivo',
   behindLive: 'Estás viendo en diferido',
+  backToLive: 'Volver al vivo',
   quality: 'Calidad',
   qualityNames: { auto: 'Automática', source: 'Alta', mid: 'Media', low: 'Baja', audio: 'Solo audio' },
   audioOnly: 'Solo audio',

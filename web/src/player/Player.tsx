@@ -5,7 +5,7 @@ import { readSetting, SETTING, writeSetting } from '../lib/storage';
 import { AudioPoster } from './AudioPoster';
 import { Icon } from './icons';
 import type { PlaybackSource } from './playback-engine';
-import { PlayerBar } from './PlayerBar';
+import { PlayerBar, useBehindLive } from './PlayerBar';
 import { renditionFor, type QualityChoice } from './quality';
 import { usePlaybackEngine } from './usePlaybackEngine';
 import { useDelayedFlag, useTransientNotice } from './useStallNotice';
@@ -42,6 +42,7 @@ export function Player({ status, churchName, logoUrl, notice }: PlayerProps) {
   // Waiting for data while meant to play: after a short delay the viewer sees a spinner and why.
   const stalled = useDelayedFlag(video.waiting && !video.paused && !engine.autoplayBlocked);
   const audioOnly = source.level === null && source.url !== status.master;
+  const behind = useBehindLive(engine.engineRef);
 
   useRetryWhenBack(status.state, () => engine.engineRef.current?.retryNow());
 
@@ -84,6 +85,15 @@ export function Player({ status, churchName, logoUrl, notice }: PlayerProps) {
         <div className="player-notices" role="status">
           {shownNotice && <p className="player-notice">{shownNotice}</p>}
           {qualityDown !== null && <p className="player-notice player-notice-quality">{t.qualityDropped(`${qualityDown}p`)}</p>}
+          {behind && !shownNotice && (
+            // Visible text and a real button: touch screens never show the live button's tooltip.
+            <p className="player-notice player-behind">
+              <span>{t.behindLive}</span>
+              <button type="button" className="player-behind-button" onClick={() => engine.engineRef.current?.goLive()}>
+                {t.backToLive}
+              </button>
+            </p>
+          )}
         </div>
         {engine.autoplayBlocked ? (
           <button type="button" className="player-cta player-cta-play" onClick={playBlocked}>
@@ -108,6 +118,7 @@ export function Player({ status, churchName, logoUrl, notice }: PlayerProps) {
         choice={effectiveChoice}
         onChoose={choose}
         audioOnly={audioOnly}
+        behind={behind}
       />
     </div>
   );
