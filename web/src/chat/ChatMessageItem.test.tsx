@@ -66,7 +66,7 @@ test('the pinned message is shown above the others and errors read in plain Span
     ...initialChatState(),
     messages: [message('primero', { id: 'a' })],
     pinned: message('Ofrendas en el enlace de la descripción', { id: 'p', nick: 'Pastor', role: 'admin' }),
-    error: { code: 'rate_limited', message: 'rate limited', refusedText: null, seq: 1 },
+    errors: [{ code: 'rate_limited', message: 'rate limited', refusedText: null, seq: 1 }],
   };
   const html = renderIn('es', <ChatView {...viewProps} state={state} nick="Ana" />);
   const text = textOf(html);
@@ -76,6 +76,15 @@ test('the pinned message is shown above the others and errors read in plain Span
 });
 
 test('an error code the catalogue does not know shows the server’s own message', () => {
-  const state = { ...initialChatState(), error: { code: 'new_rule', message: 'Regla nueva del servidor', refusedText: null, seq: 1 } };
+  const state = { ...initialChatState(), errors: [{ code: 'new_rule', message: 'Regla nueva del servidor', refusedText: null, seq: 1 }] };
   assert.match(textOf(renderIn('es', <ChatView {...viewProps} state={state} nick="Ana" />)), /Regla nueva del servidor/);
+});
+
+test('slow mode is on the composer before anything fails, and a long text is counted and refused, not cut', () => {
+  const state = { ...initialChatState(), slowModeSeconds: 30 };
+  const html = renderIn('es', <ChatView {...viewProps} state={state} nick="Ana" />);
+  assert.match(textOf(html), /Modo lento: puedes enviar un mensaje cada 30 s/);
+  assert.doesNotMatch(html, /maxlength/i, 'a paste is never silently cut');
+  const moderator = renderIn('es', <ChatView {...viewProps} state={{ ...state, moderator: true }} nick="Pastor" />);
+  assert.doesNotMatch(textOf(moderator), /Modo lento/, 'moderators are not held by it');
 });

@@ -21,7 +21,10 @@ export type ServerMessage =
   | { type: 'deleted'; id: string }
   | { type: 'error'; code: string; message: string; clientId?: string }
   | { type: 'pinned'; message: ChatMessage | null }
-  | { type: 'chat-cleared' };
+  | { type: 'chat-cleared' }
+  | { type: 'welcome'; nick: string; role: ChatRole }
+  /** Sent on connect (with the reader's role) and whenever a moderator changes it (without). */
+  | { type: 'chat-settings'; slowModeSeconds: number; role?: ChatRole };
 
 export type ClientMessage =
   | { type: 'hello'; nick: string }
@@ -88,6 +91,12 @@ export function parseServerMessage(raw: string): ServerMessage | null {
       return { type: 'pinned', message: o.message === null ? null : parseChatMessage(o.message) };
     case 'chat-cleared':
       return { type: 'chat-cleared' };
+    case 'welcome':
+      return str(o.nick) ? { type: 'welcome', nick: o.nick, role: str(o.role) ? o.role : 'viewer' } : null;
+    case 'chat-settings': {
+      const seconds = typeof o.slowModeSeconds === 'number' && Number.isFinite(o.slowModeSeconds) ? Math.max(0, o.slowModeSeconds) : 0;
+      return { type: 'chat-settings', slowModeSeconds: seconds, ...(str(o.role) ? { role: o.role } : {}) };
+    }
     default:
       return null;
   }
