@@ -258,7 +258,8 @@ describe('live chat on the websocket, new and legacy clients', { timeout: 240_00
     assert.ok(json.json.messages.some((m: any) => m.id === bad.id && m.deleted === true), 'exports keep deleted messages, flagged');
     const csv = await adminCall(svc.base, admin, 'GET', '/api/v1/admin/chat/export?format=csv');
     assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
-    assert.ok(csv.text.startsWith('id,at,nick,role,text,deleted\r\n'), csv.text.slice(0, 80));
+    assert.ok(csv.text.startsWith('Fecha;Hora;Nombre;Rol;Mensaje;Eliminado;ID\r\n'), csv.text.slice(0, 80));
+    assert.doesNotMatch(csv.headers.get('content-disposition') ?? '', /1970/, 'named after the dates it covers');
     const raw = new Uint8Array(await (await fetch(`${svc.base}/api/v1/admin/chat/export?format=csv`, { headers: { cookie: admin.cookie } })).arrayBuffer());
     assert.deepEqual([...raw.slice(0, 3)], [0xef, 0xbb, 0xbf], 'a BOM, so spreadsheet apps read the accents right');
     assert.ok(csv.text.includes('"Versículo del día: Juan 3:16"') || csv.text.includes('Versículo del día: Juan 3:16'));
