@@ -37,9 +37,17 @@ test('the OBS card shows the server, hides the key and recommends 2 s keyframes 
   const text = textOf(html);
   assert.match(html, /value="rtmp:\/\/iglesia\.cl:1935\/live"/);
   assert.match(text, /Copiar/);
-  assert.match(text, /Intervalo de fotogramas clave 2 s/);
-  assert.match(text, /2500–4500 kbps/);
-  assert.match(text, /1280×720 o 1920×1080/);
+  assert.match(text, /«Intervalo de fotogramas clave»: 2/);
+  assert.match(text, /entre 2500 y 4500 kbps/);
+  assert.match(text, /1280×720/);
+  // For a volunteer who never opened those menus: the output mode first, and the jargon explained.
+  const steps = html.match(/<ol class="adm-obs-steps">.*?<\/ol>/s)?.[0] ?? '';
+  const items = [...steps.matchAll(/<li>(.*?)<\/li>/gs)].map((m) => textOf(m[1]!));
+  assert.match(items[0] ?? '', /«Modo de salida»: Avanzado/);
+  assert.ok(items.findIndex((i) => /fotogramas clave/.test(i)) > 0, 'the keyframe step comes after the output mode');
+  assert.match(text, /CBR.*Tasa de bits constante/s);
+  assert.match(text, /H\.264, el formato de video que todos los teléfonos/);
+  assert.match(text, /AAC, el formato de sonido/);
   assert.match(text, /Cambiar la clave/);
 });
 

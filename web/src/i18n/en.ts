@@ -152,14 +152,14 @@ export const en: Messages = {
     },
     advice: {
       keyframeTitle: (seconds: string | null) => (seconds ? `Keyframes every ${seconds} s: too far apart` : 'Keyframes too far apart'),
-      keyframeBody: 'Viewers wait longer to start and lag further behind. In OBS: Settings → Output → Keyframe Interval: 2.',
+      keyframeBody: 'Viewers wait longer to start and lag further behind. In OBS: Settings → Output; at the top, "Output Mode": Advanced; then, on the "Streaming" tab, "Keyframe Interval": 2.',
       bitrate_unstable: {
         title: 'The signal arrives in fits and starts',
-        body: "The church's internet connection is unstable: lower the bitrate in OBS (Settings → Output → Bitrate, e.g. 2500 kbps) and, if you can, connect the computer by cable instead of Wi-Fi.",
+        body: "The church's internet connection is unstable: lower the bitrate in OBS (Settings → Output with \"Output Mode\": Advanced, \"Streaming\" tab → \"Bitrate\", e.g. 2500 kbps) and, if you can, connect the computer by cable instead of Wi-Fi.",
       },
       bitrate_too_high: {
         title: 'Bitrate too high',
-        body: "Many viewers on mobile data won't be able to watch the High quality, and the church's internet may saturate. In OBS: Settings → Output → Bitrate between 2500 and 4500 kbps.",
+        body: "Many viewers on mobile data won't be able to watch the High quality, and the church's internet may saturate. In OBS: Settings → Output with \"Output Mode\": Advanced, \"Streaming\" tab → \"Bitrate\" between 2500 and 4500 kbps.",
       },
       transcoder_slow: {
         title: 'The server cannot keep up preparing the qualities',
@@ -200,7 +200,9 @@ export const en: Messages = {
       key: 'Stream key',
       show: 'Show',
       hide: 'Hide',
-      keyFromEnv: "This key comes from the server's configuration (STREAM_KEY); change it there.",
+      keyFromEnv: 'This key was fixed when the server was installed, so it cannot be changed from this page.',
+      keyFromEnvHow:
+        'If you need another key (for example, because someone who should not have seen it did), ask whoever looks after the server to change it in its configuration file and restart the service. The new key will show up here; copy it into OBS before streaming.',
       keyCreated: (when: string) => `Created ${when}.`,
       rotate: 'Change the key',
       rotateTitle: 'Change the stream key?',
@@ -209,12 +211,15 @@ export const en: Messages = {
       rotateConfirm: 'Yes, change the key',
       rotated: 'New key created. Copy it into OBS.',
       recommended: 'Recommended OBS settings',
+      recommendedIntro: 'Once, in this order. In OBS, open "Settings" (bottom right).',
       settings: [
-        ['Keyframe interval', '2 s (Settings → Output)'],
-        ['Bitrate', '2500–4500 kbps, CBR'],
-        ['Resolution', '1280×720 or 1920×1080'],
-        ['Frames per second', '30'],
-        ['Audio', 'AAC, 128–160 kbps'],
+        ['Output → "Output Mode": Advanced', 'It is at the top of the "Output" section. Without this step the next options do not appear.'],
+        ['Output → "Streaming" tab → "Video Encoder": x264', 'That is H.264, the video format every phone can play. One named "NVENC H.264" or "QuickSync H.264" works too and spares the computer.'],
+        ['"Rate Control": CBR', 'Constant bitrate: OBS always sends the same amount of data, so the broadcast does not break up when there is a lot of movement.'],
+        ['"Bitrate": 2500 to 4500 kbps', 'With slow internet at the church, use 2500.'],
+        ['"Keyframe Interval": 2', 'In seconds. If it says 0 (automatic), change it to 2: viewers start watching sooner.'],
+        ['Output → "Audio" tab: 160', 'That is the sound bitrate. OBS already sends it as AAC, the sound format phones understand: nothing else to change.'],
+        ['Video → "Output (Scaled) Resolution": 1280×720 · "FPS": 30', '1920×1080 also works if the church internet is good.'],
       ],
     },
 

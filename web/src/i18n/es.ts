@@ -153,14 +153,14 @@ export const es = {
     },
     advice: {
       keyframeTitle: (seconds: string | null) => (seconds ? `Fotogramas clave cada ${seconds} s: demasiado espaciados` : 'Fotogramas clave demasiado espaciados'),
-      keyframeBody: 'Los espectadores tardan más en empezar a ver y van más atrasados. En OBS: Ajustes → Salida → Intervalo de fotogramas clave: 2.',
+      keyframeBody: 'Los espectadores tardan más en empezar a ver y van más atrasados. En OBS: Ajustes → Salida; arriba, «Modo de salida»: Avanzado; luego, en la pestaña «Emisión», «Intervalo de fotogramas clave»: 2.',
       bitrate_unstable: {
         title: 'La señal llega a tirones',
-        body: 'La conexión a internet del templo es inestable: baje la tasa de bits en OBS (Ajustes → Salida → Tasa de bits, por ejemplo 2500 kbps) y, si puede, conecte el computador por cable en vez de Wi-Fi.',
+        body: 'La conexión a internet del templo es inestable: baje la tasa de bits en OBS (Ajustes → Salida con «Modo de salida»: Avanzado, pestaña «Emisión» → «Tasa de bits», por ejemplo 2500 kbps) y, si puede, conecte el computador por cable en vez de Wi-Fi.',
       },
       bitrate_too_high: {
         title: 'Tasa de bits demasiado alta',
-        body: 'Muchos espectadores con datos móviles no podrán ver la calidad Alta y el internet del templo puede saturarse. En OBS: Ajustes → Salida → Tasa de bits entre 2500 y 4500 kbps.',
+        body: 'Muchos espectadores con datos móviles no podrán ver la calidad Alta y el internet del templo puede saturarse. En OBS: Ajustes → Salida con «Modo de salida»: Avanzado, pestaña «Emisión» → «Tasa de bits» entre 2500 y 4500 kbps.',
       },
       transcoder_slow: {
         title: 'El servidor no alcanza a preparar las calidades',
@@ -201,7 +201,9 @@ export const es = {
       key: 'Clave de retransmisión',
       show: 'Mostrar',
       hide: 'Ocultar',
-      keyFromEnv: 'Esta clave viene de la configuración del servidor (STREAM_KEY); para cambiarla, edítela allí.',
+      keyFromEnv: 'Esta clave quedó fija al instalar el servidor, por eso no se puede cambiar desde este panel.',
+      keyFromEnvHow:
+        'Si necesita otra clave (por ejemplo, porque alguien que no debía la vio), pida a quien administra el servidor que la cambie en su archivo de configuración y reinicie el servicio. La clave nueva aparecerá aquí; cópiela en OBS antes de transmitir.',
       keyCreated: (when: string) => `Creada el ${when}.`,
       rotate: 'Cambiar la clave',
       rotateTitle: '¿Cambiar la clave de retransmisión?',
@@ -210,12 +212,15 @@ export const es = {
       rotateConfirm: 'Sí, cambiar la clave',
       rotated: 'Clave nueva creada. Cópiela en OBS.',
       recommended: 'Ajustes recomendados en OBS',
+      recommendedIntro: 'Una sola vez, en este orden. En OBS, abra «Ajustes» (abajo a la derecha).',
       settings: [
-        ['Intervalo de fotogramas clave', '2 s (Ajustes → Salida)'],
-        ['Tasa de bits', '2500–4500 kbps, CBR'],
-        ['Resolución', '1280×720 o 1920×1080'],
-        ['Cuadros por segundo', '30'],
-        ['Audio', 'AAC, 128–160 kbps'],
+        ['Salida → «Modo de salida»: Avanzado', 'Está arriba, en la sección «Salida». Sin este paso no aparecen las opciones siguientes.'],
+        ['Salida → pestaña «Emisión» → «Codificador de video»: x264', 'Es H.264, el formato de video que todos los teléfonos pueden reproducir. Si aparece uno con «NVENC H.264» o «QuickSync H.264», también sirve y descansa el computador.'],
+        ['«Control de la frecuencia»: CBR', 'Tasa de bits constante: OBS envía siempre la misma cantidad de datos, y la transmisión no se corta cuando hay mucho movimiento.'],
+        ['«Tasa de bits»: entre 2500 y 4500 kbps', 'Con internet lento en el templo, use 2500.'],
+        ['«Intervalo de fotogramas clave»: 2', 'En segundos. Si dice 0 (automático), cámbielo a 2: así los espectadores empiezan a ver antes.'],
+        ['Salida → pestaña «Audio»: 160', 'Es la tasa de bits del sonido. OBS ya lo envía en AAC, el formato de sonido que entienden los teléfonos: no hay que cambiar nada más.'],
+        ['Vídeo → «Resolución de salida»: 1280×720 · «FPS»: 30', 'También sirve 1920×1080 si el internet del templo es bueno.'],
       ],
     },
 
