@@ -4,6 +4,8 @@
  * the step that makes the other options appear, and blocking a whole network is an explicit, short choice.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { cleanupService, startService, waitFor, type ServiceHandle } from '../helpers/platform.js';
@@ -91,5 +93,37 @@ describe('the admin on a Sunday (Chromium)', { timeout: 170_000 }, () => {
     }, 10_000, 500);
     assert.equal(answer.code, 'banned');
     assert.deepEqual(admin.unexpectedProblems(), [], describeProblems(admin.problems));
+  });
+
+  test('the embed snippet is responsive; on a phone-sized frame the offline text fits and links to the full page with chat', async () => {
+    const code = await admin.page.locator('#embed').getByRole('textbox', { name: 'Código para insertar' }).inputValue();
+    assert.match(code, /aspect-ratio:16\/9/);
+    assert.doesNotMatch(code, /width="560"|height="315"/);
+    const host = await newViewer(browser);
+    // The church's own website (another origin), on a phone: a 360-px column.
+    const site = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><meta charset="utf-8"><body style="margin:0;padding:15px"><div style="width:360px">${code}</div></body>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    try {
+      await host.page.goto(`http://localhost:${(site.address() as AddressInfo).port}/`);
+      const frameBox = await host.page.locator('iframe').boundingBox();
+      assert.ok(frameBox && Math.abs(frameBox.height - (360 * 9) / 16) < 2, `16:9 at the column's width: ${JSON.stringify(frameBox)}`);
+      const frame = host.page.frameLocator('iframe');
+      const hint = frame.locator('.offline-card .stage-hint');
+      await hint.waitFor({ timeout: 15_000 });
+      const hintBox = await hint.boundingBox();
+      assert.ok(hintBox && hintBox.y >= frameBox.y && hintBox.y + hintBox.height <= frameBox.y + frameBox.height + 0.5, `the offline hint is not cut: hint ${JSON.stringify(hintBox)}, frame ${JSON.stringify(frameBox)}`);
+      const link = frame.locator('a.embed-full-link');
+      assert.equal(await link.getAttribute('href'), '/');
+      assert.equal(await link.getAttribute('target'), '_blank');
+      assert.match(await link.innerText(), /con chat/);
+      const linkBox = await link.boundingBox();
+      assert.ok(linkBox && linkBox.y + linkBox.height <= frameBox.y + frameBox.height + 0.5, 'the link is inside the frame');
+    } finally {
+      await host.close();
+      site.close();
+    }
   });
 });

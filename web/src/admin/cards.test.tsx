@@ -84,5 +84,6 @@ test('the viewers card shows the count, the peak and recent broadcasts with thei
 
 test('the embed card offers the iframe code for this site', () => {
   const html = renderIn('es', <EmbedCard origin="https://envivo.iglesia.cl" />);
-  assert.match(html, /&lt;iframe src=&quot;https:\/\/envivo\.iglesia\.cl\/embed&quot; width=&quot;560&quot; height=&quot;315&quot; allow=&quot;autoplay; fullscreen; picture-in-picture&quot; allowfullscreen style=&quot;border:0&quot;&gt;&lt;\/iframe&gt;/);
+  assert.match(html, /&lt;iframe src=&quot;https:\/\/envivo\.iglesia\.cl\/embed&quot; title=&quot;Transmisión en vivo&quot; allow=&quot;autoplay; fullscreen; picture-in-picture&quot; allowfullscreen style=&quot;[^&]*width:100%[^&]*aspect-ratio:16\/9[^&]*&quot;&gt;&lt;\/iframe&gt;/);
+  assert.doesNotMatch(html, /width=&quot;560&quot;|height=&quot;315&quot;/, 'no fixed size: phones would get black bars');
 });
