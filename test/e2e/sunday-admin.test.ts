@@ -126,4 +126,29 @@ describe('the admin on a Sunday (Chromium)', { timeout: 170_000 }, () => {
       site.close();
     }
   });
+
+  test('on a desktop the schedule’s name field shows "Reunión de oración" whole', async () => {
+    const field = admin.page.locator('#schedule .adm-schedule-title input').first();
+    await field.waitFor({ timeout: 10_000 });
+    const names = await admin.page.locator('#schedule .adm-schedule-title input').evaluateAll((inputs) =>
+      inputs.map((i) => ({ value: (i as HTMLInputElement).value, width: i.clientWidth, fits: i.scrollWidth <= i.clientWidth })),
+    );
+    assert.ok(names.some((n) => n.value === 'Reunión de oración'), JSON.stringify(names));
+    for (const n of names) assert.ok(n.fits && n.width >= 250, `"${n.value}" fits in ${n.width}px`);
+  });
+
+  test('on a phone every admin section link is in sight: no sideways scroll with no hint', async () => {
+    const phone = await newViewer(browser);
+    try {
+      await phone.context.addCookies(await admin.context.cookies());
+      await phone.page.goto(`${svc.base}/admin`);
+      const nav = phone.page.locator('.adm-nav');
+      await nav.waitFor({ timeout: 15_000 });
+      const links = await nav.locator('a').evaluateAll((as) => as.map((a) => ({ text: a.textContent, right: a.getBoundingClientRect().right })));
+      assert.equal(links.length, 7, JSON.stringify(links));
+      for (const l of links) assert.ok(l.right <= 390, `"${l.text}" is on screen (right edge ${l.right})`);
+    } finally {
+      await phone.close();
+    }
+  });
 });
