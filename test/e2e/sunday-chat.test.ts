@@ -13,11 +13,11 @@ import { launchBrowser, newViewer, snapshotWebDist, type Viewer } from './browse
 const PASSWORD = 'clave-de-prueba-e2e-domingo';
 
 async function enterChat(page: Page, nick: string) {
-  await page.getByText('¿Cómo te llamas?').waitFor({ timeout: 10_000 });
-  await page.getByLabel('Tu nombre').fill(nick);
+  await page.getByText('¿Cuál es su nombre?').waitFor({ timeout: 10_000 });
+  await page.getByLabel('Su nombre').fill(nick);
   await page.getByRole('button', { name: 'Entrar al chat' }).click();
-  await page.locator('.chat-identity', { hasText: `Escribes como ${nick}` }).waitFor({ timeout: 10_000 });
-  await page.locator('.chat-composer input[placeholder="Escribe un mensaje…"]').waitFor({ timeout: 10_000 });
+  await page.locator('.chat-identity', { hasText: `Escribe como ${nick}` }).waitFor({ timeout: 10_000 });
+  await page.locator('.chat-composer input[placeholder="Escriba un mensaje…"]').waitFor({ timeout: 10_000 });
 }
 
 const box = (page: Page) => page.getByLabel('Mensaje', { exact: true });
@@ -66,7 +66,7 @@ describe('the chat on a Sunday (Chromium, phone)', { timeout: 170_000 }, () => {
     await box(troll.page).press('Enter');
     const error = troll.page.locator('.chat-error');
     await error.waitFor({ timeout: 10_000 });
-    assert.match(await error.innerText(), /te bloqueó/);
+    assert.match(await error.innerText(), /lo bloqueó/);
     assert.doesNotMatch(await error.innerText(), /pausó/);
 
     // Same address (127.0.0.1, like a church Wi-Fi or a carrier's CGNAT), another person, after the ban.
@@ -87,7 +87,7 @@ describe('the chat on a Sunday (Chromium, phone)', { timeout: 170_000 }, () => {
       await box(ana.page).fill('Buenos días hermanos');
       await box(ana.page).press('Enter');
       await waitFor('the message to appear', async () => (await shownTexts(ana.page)).includes('Buenos días hermanos'), 10_000, 100);
-      await waitFor('the countdown', async () => /podrás escribir de nuevo en (29|30|28) s/.test(await hint.innerText()), 5000, 100);
+      await waitFor('the countdown', async () => /podrá escribir de nuevo en (29|30|28) s/.test(await hint.innerText()), 5000, 100);
       await box(ana.page).fill('Segundo saludo');
       await box(ana.page).press('Enter');
       assert.equal(await ana.page.getByRole('button', { name: 'Enviar' }).isDisabled(), true, 'send waits for the countdown');

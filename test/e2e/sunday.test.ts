@@ -88,14 +88,32 @@ describe('a Sunday on the viewer page (Chromium)', { timeout: 240_000 }, () => {
       assert.ok(screen && bar, 'player and controls rendered');
       assert.ok(screen.y >= 0 && bar.y + bar.height <= 390 + 0.5, `controls on screen without scrolling: screen ${JSON.stringify(screen)}, bar ${JSON.stringify(bar)}`);
       assert.ok(screen.height >= 240, `the picture uses the height: ${screen.height}px`);
-      const nameField = await page.getByLabel('Tu nombre').boundingBox();
+      const nameField = await page.getByLabel('Su nombre').boundingBox();
       assert.ok(nameField && nameField.x >= screen.x + screen.width - 1 && nameField.y + nameField.height <= 390, `the chat is beside the player and reachable: ${JSON.stringify(nameField)}`);
     } finally {
       await phone.close();
     }
   });
 
-  test('after a pause, "Estás viendo en diferido" is visible text with a "Volver al vivo" button that works', async () => {
+  test('on a phone, "Solo audio" explains itself (saving data) inside the picture', async () => {
+    const phone = await newViewer(browser!);
+    try {
+      const { page } = phone;
+      await page.goto(`${svc!.base}/`);
+      await waitForStage(page, 'live', 20_000);
+      await page.getByLabel('Calidad').selectOption('audio');
+      const hint = page.locator('.audio-poster-hint');
+      await hint.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.match(await hint.innerText(), /ahorrar datos/);
+      const screen = await page.locator('.player-screen').boundingBox();
+      const box = await hint.boundingBox();
+      assert.ok(screen && box && box.y >= screen.y && box.y + box.height <= screen.y + screen.height, `inside the picture: ${JSON.stringify({ screen, box })}`);
+    } finally {
+      await phone.close();
+    }
+  });
+
+  test('after a pause, "Está viendo en diferido" is visible text with a "Volver al vivo" button that works', async () => {
     const { page } = viewer;
     await waitForPlaying(page, 30_000, 0.5);
     await page.getByRole('button', { name: 'Pausar' }).click();
@@ -103,7 +121,7 @@ describe('a Sunday on the viewer page (Chromium)', { timeout: 240_000 }, () => {
     await page.getByRole('button', { name: 'Reproducir' }).click();
     const behind = page.locator('.player-behind');
     await behind.waitFor({ state: 'visible', timeout: 5000 });
-    assert.match(await behind.innerText(), /Estás viendo en diferido/);
+    assert.match(await behind.innerText(), /Está viendo en diferido/);
     await behind.getByRole('button', { name: 'Volver al vivo' }).click();
     await behind.waitFor({ state: 'detached', timeout: 5000 });
     await waitForPlaying(page, 20_000, 0.5);
