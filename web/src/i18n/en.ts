@@ -24,7 +24,7 @@ export const en: Messages = {
   noSchedule: 'The next stream will be announced soon.',
   autoStartHint: 'Keep this page open: the video will start by itself when we go live.',
 
-  embedFullPage: (church: string) => `Watch on the ${church} page, with chat ↗`,
+  embedFullPage: (church: string) => `Watch at ${church}, with chat ↗`,
   videoLabel: (church: string) => `Live stream from ${church}`,
   playerControls: 'Player controls',
   play: 'Play',

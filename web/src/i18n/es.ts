@@ -27,7 +27,7 @@ export const es = {
   noSchedule: 'Pronto anunciaremos la próxima transmisión.',
   autoStartHint: 'Deje esta página abierta: el video comenzará solo cuando estemos en vivo.',
 
-  embedFullPage: (church: string) => `Ver en la página de ${church}, con chat ↗`,
+  embedFullPage: (church: string) => `Ver en ${church}, con chat ↗`,
   videoLabel: (church: string) => `Transmisión en vivo de ${church}`,
   playerControls: 'Controles del reproductor',
   play: 'Reproducir',
