@@ -158,12 +158,14 @@ export class PlaybackEngine {
     hls.on(this.Hls.Events.FRAG_BUFFERED, () => {
       this.retries = 0;
     });
-    let shownHeight: number | null = null;
+    let shown: { index: number; height: number } | null = null;
     hls.on(this.Hls.Events.LEVEL_SWITCHED, (_event, data) => {
       const height = hls.levels[data.level]?.height ?? 0;
       const adaptive = this.source?.level === null && hls.autoLevelEnabled;
-      if (adaptive && shownHeight !== null && height > 0 && height < shownHeight) this.emit({ type: 'quality-down', height });
-      shownHeight = height;
+      // A smaller player (leaving full screen) caps the level too: only a drop the cap did not force is the connection.
+      const capped = shown !== null && shown.index > hls.maxAutoLevel;
+      if (adaptive && !capped && shown !== null && height > 0 && height < shown.height) this.emit({ type: 'quality-down', height });
+      shown = { index: data.level, height };
     });
     hls.on(this.Hls.Events.LEVEL_UPDATED, (_event, data) => {
       if (data.level !== this.levelToAlign) return;
