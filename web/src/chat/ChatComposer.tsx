@@ -71,7 +71,8 @@ export function ChatComposer({ nick, connected, restore, slowModeSeconds, lastAc
           {t.send}
         </button>
       </div>
-      <div id={hintId} className="chat-composer-hints" aria-live="polite">
+      {/* Not a live region: a countdown read aloud every second would drown the chat. */}
+      <div id={hintId} className="chat-composer-hints">
         {slowModeSeconds > 0 && (
           <p className="chat-slow-mode">{wait > 0 ? t.slowModeWait(slowModeSeconds, wait) : t.slowModeOn(slowModeSeconds)}</p>
         )}

@@ -77,3 +77,13 @@ test('slow mode and the reader’s role come from chat-settings; the last accept
   s = server(s, { type: 'welcome', nick: 'Pastor', role: 'moderator' });
   assert.equal(s.moderator, true);
 });
+
+test('the slow-mode wait counts down from the last accepted message, and characters count like the server (code points)', async () => {
+  const { slowModeWait, countChars } = await import('./ChatComposer');
+  assert.equal(slowModeWait(30, null, 10_000), 0, 'nothing sent yet');
+  assert.equal(slowModeWait(0, 5_000, 10_000), 0, 'slow mode off');
+  assert.equal(slowModeWait(30, 5_000, 10_000), 25);
+  assert.equal(slowModeWait(30, 5_000, 34_500), 1);
+  assert.equal(slowModeWait(30, 5_000, 35_000), 0);
+  assert.equal(countChars('  hola 🙏  '), 6);
+});
