@@ -35,12 +35,12 @@ async function waitForGone(page: Page, text: string, timeoutMs = 10_000) {
 
 /** Through the page's own form: type the name, press "Entrar al chat", then the composer shows the name. */
 async function enterChat(page: Page, nick: string) {
-  await page.getByText('¿Cómo te llamas?').waitFor({ timeout: 10_000 });
-  await page.getByLabel('Tu nombre').fill(nick);
+  await page.getByText('¿Cuál es su nombre?').waitFor({ timeout: 10_000 });
+  await page.getByLabel('Su nombre').fill(nick);
   await page.getByRole('button', { name: 'Entrar al chat' }).click();
-  await page.locator('.chat-identity', { hasText: `Escribes como ${nick}` }).waitFor({ timeout: 10_000 });
+  await page.locator('.chat-identity', { hasText: `Escribe como ${nick}` }).waitFor({ timeout: 10_000 });
   // The composer is usable once the socket is open.
-  await page.locator('.chat-composer input[placeholder="Escribe un mensaje…"]').waitFor({ timeout: 10_000 });
+  await page.locator('.chat-composer input[placeholder="Escriba un mensaje…"]').waitFor({ timeout: 10_000 });
 }
 
 async function typeAndSend(page: Page, text: string, how: 'enter' | 'click') {
@@ -107,7 +107,7 @@ describe('viewer chat in the browser: two viewers, moderation, hostile text (Chr
       return m?.own ? m : undefined;
     }, 10_000, 100);
     assert.deepEqual(atAna, { nick: 'Ana', text: 'Bendiciones desde Puente Alto', own: true, ownLabel: true });
-    assert.match(await ana.page.locator('.chat-message.is-own .chat-own').first().innerText(), /\(tú\)/);
+    assert.match(await ana.page.locator('.chat-message.is-own .chat-own').first().innerText(), /\(usted\)/);
 
     await typeAndSend(beto.page, 'Amén, saludos a todos', 'click');
     const reply = await waitForText(ana.page, 'Amén, saludos a todos');

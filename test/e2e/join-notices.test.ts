@@ -16,10 +16,10 @@ const joinLines = (page: Page) => page.locator('.chat-messages > .chat-join').ev
 const texts = (page: Page) => page.locator('.chat-messages .chat-text').evaluateAll((items) => items.map((el) => el.textContent ?? ''));
 
 async function enterChat(page: Page, nick: string) {
-  await page.getByText('¿Cómo te llamas?').waitFor({ timeout: 10_000 });
-  await page.getByLabel('Tu nombre').fill(nick);
+  await page.getByText('¿Cuál es su nombre?').waitFor({ timeout: 10_000 });
+  await page.getByLabel('Su nombre').fill(nick);
   await page.getByRole('button', { name: 'Entrar al chat' }).click();
-  await page.locator('.chat-composer input[placeholder="Escribe un mensaje…"]').waitFor({ timeout: 10_000 });
+  await page.locator('.chat-composer input[placeholder="Escriba un mensaje…"]').waitFor({ timeout: 10_000 });
 }
 
 describe('join notices in the browser (Chromium): to other viewers and legacy clients, switchable off', { timeout: 120_000 }, () => {
@@ -63,7 +63,7 @@ describe('join notices in the browser (Chromium): to other viewers and legacy cl
     const history = (await (await fetch(`${svc!.base}/v1/streaming`)).json()) as { chat: { username: string }[] };
     assert.ok(!history.chat.some((m) => m.username === 'José Avello'), 'not stored');
     const late = await open();
-    await late.page.getByText('¿Cómo te llamas?').waitFor({ timeout: 10_000 });
+    await late.page.getByText('¿Cuál es su nombre?').waitFor({ timeout: 10_000 });
     await late.page.waitForTimeout(500);
     assert.deepEqual(await joinLines(late.page), [], 'a page opened later gets no notices from history');
     for (const v of [a, b, late]) assert.equal(v.unexpectedProblems().length, 0, describeProblems(v.problems));

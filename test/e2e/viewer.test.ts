@@ -219,7 +219,8 @@ describe('viewer page: offline → live, quality, reconnecting (Chromium, phone)
     assert.equal(await page.locator('.offline-card').count(), 0, 'no offline card');
     assert.equal(await page.locator('video').count(), 1, 'the player stays mounted');
     const notice = (await page.locator('.player-notice').innerText()).trim();
-    assert.match(notice, /Reconectando/);
+    // OBS stopped (nginx's on_publish_done): a neutral notice, not "signal lost" (issue 15).
+    assert.match(notice, /La transmisión se detuvo; si vuelve, seguirá aquí/);
     assert.equal(await page.locator('[role="alert"]').count(), 0, 'no error shown');
     await screenshot(page, 'viewer-reconnecting');
 

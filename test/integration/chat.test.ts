@@ -258,16 +258,18 @@ describe('live chat on the websocket, new and legacy clients', { timeout: 240_00
     assert.ok(json.json.messages.some((m: any) => m.id === bad.id && m.deleted === true), 'exports keep deleted messages, flagged');
     const csv = await adminCall(svc.base, admin, 'GET', '/api/v1/admin/chat/export?format=csv');
     assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
-    assert.ok(csv.text.startsWith('id,at,nick,role,text,deleted\r\n'), csv.text.slice(0, 80));
+    assert.ok(csv.text.startsWith('Fecha;Hora;Nombre;Rol;Mensaje;Eliminado;ID\r\n'), csv.text.slice(0, 80));
+    assert.doesNotMatch(csv.headers.get('content-disposition') ?? '', /1970/, 'named after the dates it covers');
     const raw = new Uint8Array(await (await fetch(`${svc.base}/api/v1/admin/chat/export?format=csv`, { headers: { cookie: admin.cookie } })).arrayBuffer());
     assert.deepEqual([...raw.slice(0, 3)], [0xef, 0xbb, 0xbf], 'a BOM, so spreadsheet apps read the accents right');
     assert.ok(csv.text.includes('"Versículo del día: Juan 3:16"') || csv.text.includes('Versículo del día: Juan 3:16'));
 
-    const ban = await adminCall(svc.base, admin, 'POST', '/api/v1/admin/chat/sanctions', { messageId: free.id });
+    // The moderator chose to block the address too (for 30 min): it is explicit, never the default.
+    const ban = await adminCall(svc.base, admin, 'POST', '/api/v1/admin/chat/sanctions', { messageId: free.id, addressMinutes: 30 });
     assert.equal(ban.json.kind, 'ban');
     await sleep(1100);
     assert.equal((await say(viewer, '¿y ahora?')).code, 'banned');
-    // Clearing cookies does not get around it: a new session from the same address is refused too.
+    // With that choice, clearing cookies does not get around it: a new session from the same address is refused too.
     assert.equal((await say(await joined('Jaime3'), 'soy otro')).code, 'banned');
     // Someone who was already chatting from the same address (the church's Wi-Fi) is not silenced.
     await sleep(1100);

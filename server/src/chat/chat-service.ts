@@ -230,8 +230,11 @@ export class ChatService {
     return true;
   }
 
-  /** Time-out (minutes > 0) or ban (minutes undefined) of the author of a message. */
-  async sanction(messageIdToPunish: string, minutes: number | undefined, reason?: string): Promise<Sanction | undefined> {
+  /**
+   * Time-out (minutes > 0) or ban (minutes undefined) of the author of a message: their session. With
+   * `addressMinutes`, new sessions from their address are blocked too, for that long (a moderator's choice).
+   */
+  async sanction(messageIdToPunish: string, minutes: number | undefined, reason?: string, addressMinutes?: number): Promise<Sanction | undefined> {
     const m = await this.store.get(messageIdToPunish);
     if (!m || m.role !== 'viewer') return undefined;
     const now = this.now();
@@ -244,6 +247,7 @@ export class ChatService {
       at: new Date(now).toISOString(),
       ...(minutes === undefined ? {} : { until: new Date(now + minutes * 60_000).toISOString() }),
       ...(reason ? { reason } : {}),
+      ...(addressMinutes ? { addressUntil: new Date(now + Math.min(addressMinutes, minutes ?? addressMinutes) * 60_000).toISOString() } : {}),
     };
     await this.store.addSanction(s);
     await this.bus.publish({ kind: 'sanction', sanction: s });

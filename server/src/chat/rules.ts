@@ -11,19 +11,16 @@ export function sessionBirth(sessionId: string): number | undefined {
 /** Without case or accents: how texts are compared for duplicates and the word filter. */
 export const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
-/**
- * The sanction that silences this session at this address, refused in both languages. By session always.
- * By address only for sessions begun after the sanction (within a day of it): that catches someone who
- * clears cookies to come back, without silencing the others already chatting behind the same church Wi-Fi
- * or mobile carrier NAT, nor that address forever.
- */
+/** The sanction that silences this session at this address, refused in both languages. */
 export function sanctionRefusal(active: Sanction[], who: { sessionId: string; ipHash: string }, now: number): ChatResult<never> | undefined {
+  // By session always. By address only when the moderator chose it, until its short end, and only for
+  // sessions begun after the sanction: the others behind the same church Wi-Fi or carrier NAT keep chatting.
   const born = sessionBirth(who.sessionId);
-  const evading = (s: Sanction) => {
-    const at = Date.parse(s.at);
-    return born === undefined || (born >= at && born - at < 86_400_000);
-  };
-  const hit = active.find((s) => s.sessionId === who.sessionId || (s.ipHash === who.ipHash && evading(s)));
+  const byAddress = (s: Sanction) =>
+    s.addressUntil !== undefined && s.ipHash === who.ipHash && now < Date.parse(s.addressUntil) && (born === undefined || born >= Date.parse(s.at));
+  const applies = (s: Sanction) => s.sessionId === who.sessionId || byAddress(s);
+  // A ban outranks a time-out: a banned viewer is told it is a ban, not a pause.
+  const hit = active.find((s) => s.kind === 'ban' && applies(s)) ?? active.find(applies);
   if (!hit) return undefined;
   if (hit.kind === 'ban') return fail('banned');
   return fail('timed_out', { minutes: Math.max(1, Math.ceil((Date.parse(hit.until!) - now) / 60_000)) });

@@ -18,6 +18,7 @@ const STATUS: StreamStatus = {
     { id: 'audio', label: 'Solo audio', url: '/video/envivo_audio/index.m3u8', bandwidth: 105_600, audioOnly: true, ready: true },
   ],
   viewers: 12,
+  reason: null,
 };
 
 const HEALTH: IngestHealth = {

@@ -9,7 +9,7 @@ import { buildApp } from './app.js';
 import { OriginPolicy, socketOriginGuard } from './cross-origin.js';
 import { WsGateway } from './ws/gateway.js';
 
-const STATUS: StreamStatus = { state: 'offline', since: '2026-11-29T14:00:03.120Z', name: 'envivo', master: '/video/envivo.m3u8', renditions: [], viewers: 0 };
+const STATUS: StreamStatus = { state: 'offline', since: '2026-11-29T14:00:03.120Z', reason: null, name: 'envivo', master: '/video/envivo.m3u8', renditions: [], viewers: 0 };
 const ALLOWED = 'https://app.iglesia.cl';
 const SITE = 'https://iglesia.cl';
 

@@ -2,6 +2,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import type { LiveStream } from '../stream/live-stream.js';
+import { reasonFor } from '../stream/state-machine.js';
 import type { StatusRendition, StreamStatus } from '../stream/status.js';
 import { keyframeInterval, probeKeyframeTimes } from './keyframes.js';
 import { masterEntries, masterPlaylist, transcoderArgs, type Ladder, type MasterEntry, type RenditionMedia } from '../transcode/ladder.js';
@@ -202,6 +203,7 @@ export class LivePipeline {
       master: this.o.ladder.masterUrl,
       renditions,
       viewers: this.o.viewers?.() ?? 0,
+      reason: reasonFor(s),
     };
   }
 

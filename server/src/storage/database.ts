@@ -55,6 +55,11 @@ const MIGRATIONS: { id: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // Address-wide blocks become an explicit, time-limited choice (issue 15).
+    id: 3,
+    sql: `ALTER TABLE chat_sanctions ADD COLUMN address_until TEXT;`,
+  },
 ];
 
 export function openDatabase(dataDir: string, file = 'casadelpadre.db'): Db {

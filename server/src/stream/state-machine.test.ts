@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { initialState, step, type MachineOptions, type MachineState, type StreamEvent } from './state-machine.js';
+import { initialState, reasonFor, step, type MachineOptions, type MachineState, type StreamEvent } from './state-machine.js';
 
 const ALL = ['source', 'mid', 'low', 'audio'];
 const opts: MachineOptions = { renditions: ALL, graceMs: 10_000, settleMs: 3_000 };
@@ -95,7 +95,7 @@ describe('stream state machine', () => {
   test('a reconnecting stream goes offline only once the grace period has passed', () => {
     const states = run(liveState(), [stopped(T0 + 60_000), tick(T0 + 69_999), tick(T0 + 70_000)]);
     assert.deepEqual(states.map((s) => s.state), ['reconnecting', 'reconnecting', 'offline']);
-    assert.deepEqual(last(states), { state: 'offline', since: T0 + 70_000, publisher: false, ready: [] });
+    assert.deepEqual(last(states), { state: 'offline', since: T0 + 70_000, publisher: false, ready: [], ended: true });
   });
 
   test('the grace period is configurable', () => {
@@ -211,5 +211,28 @@ describe('stream state machine', () => {
     const copy = structuredClone(live);
     run(live, [stopped(T0 + 60_000), tick(T0 + 80_000), started(T0 + 81_000), observed(T0 + 90_000, true, ALL)]);
     assert.deepEqual(live, copy);
+  });
+
+  test('a publisher that stopped (on_publish_done) is told apart from a signal lost without it', () => {
+    const live = liveState();
+    assert.equal(reasonFor(live), null);
+    assert.equal(reasonFor(step(live, stopped(T0 + 60_000), opts)), 'publisher-stopped');
+    assert.equal(reasonFor(step(live, observed(T0 + 60_000, false, []), opts)), 'signal-lost');
+    // Seen missing first, then nginx's callback arrives: the publisher did stop.
+    assert.equal(reasonFor(last(run(live, [observed(T0 + 60_000, false, []), stopped(T0 + 60_200)]))), 'publisher-stopped');
+    // The publisher is back but its renditions are not fresh yet: still reconnecting, no longer "stopped".
+    assert.equal(reasonFor(last(run(live, [stopped(T0 + 60_000), started(T0 + 62_000)]))), 'signal-lost');
+  });
+
+  test('offline after a live broadcast is "ended"; a fresh start or a publisher that never went live is not', () => {
+    const ended = last(run(liveState(), [stopped(T0 + 60_000), tick(T0 + 70_000)]));
+    assert.equal(ended.state, 'offline');
+    assert.equal(reasonFor(ended), 'ended');
+    assert.equal(reasonFor(initialState(T0)), null);
+    const falseStart = last(run(initialState(T0), [started(T0), stopped(T0 + 1_000), tick(T0 + 11_000)]));
+    assert.equal(falseStart.state, 'offline');
+    assert.equal(reasonFor(falseStart), null);
+    // The next broadcast starts clean.
+    assert.equal(reasonFor(step(ended, started(T0 + 80_000), opts)), null);
   });
 });

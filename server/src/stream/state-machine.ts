@@ -24,7 +24,17 @@ export interface MachineState {
   callbackAt?: number;
   /** Renditions whose playlist lists a complete segment of the current session. */
   ready: string[];
+  /**
+   * How the last publisher left: nginx's on_publish_done (OBS stopped, or its connection closed) or only
+   * seen missing from /stat (nginx itself lost it).
+   */
+  lostBy?: 'callback' | 'observation';
+  /** Offline because a broadcast that was live ended (not since the service started, not a false start). */
+  ended?: boolean;
 }
+
+/** Why the stream is in its state, for viewers (additive `reason` of the status document). */
+export type StreamReason = 'publisher-stopped' | 'signal-lost' | 'ended';
 
 export type StreamEvent =
   | { type: 'publish-started'; at: number }
@@ -68,20 +78,33 @@ export function step(s: MachineState, e: StreamEvent, o: MachineOptions): Machin
     }
     case 'tick':
       if (s.state !== 'offline' && !s.publisher && s.lostAt !== undefined && e.at - s.lostAt >= o.graceMs) {
-        return { ...initialState(e.at) };
+        // "reconnecting" is only ever entered from "live": this was a broadcast people watched.
+        return s.state === 'reconnecting' ? { ...initialState(e.at), ended: true } : initialState(e.at);
       }
       return s;
   }
 }
 
 function publisherArrived(s: MachineState, since: number, at: number, callbackAt: number | undefined): MachineState {
-  const next: MachineState = { ...s, publisher: true, publisherSince: since, lostAt: undefined, ready: [], callbackAt: callbackAt ?? s.callbackAt };
+  const next: MachineState = { ...s, publisher: true, publisherSince: since, lostAt: undefined, lostBy: undefined, ended: undefined, ready: [], callbackAt: callbackAt ?? s.callbackAt };
   // A returning publisher keeps "reconnecting" (viewers' players keep retrying) until its renditions are fresh.
   return s.state === 'offline' ? moveTo(next, 'starting', at) : next.state === 'live' ? moveTo(next, 'reconnecting', at) : next;
 }
 
 function publisherLeft(s: MachineState, at: number, callbackAt: number | undefined): MachineState {
   if (!s.publisher && s.state === 'offline') return s;
-  const next: MachineState = { ...s, publisher: false, lostAt: at, ready: [], callbackAt: callbackAt ?? s.callbackAt };
+  const lostBy = callbackAt !== undefined ? 'callback' : 'observation';
+  const next: MachineState = { ...s, publisher: false, lostAt: at, lostBy, ready: [], callbackAt: callbackAt ?? s.callbackAt };
   return s.state === 'live' ? moveTo(next, 'reconnecting', at) : next;
+}
+
+/**
+ * What viewers are told about the state: a publisher that stopped (on_publish_done) is not a fault, and an
+ * offline page right after a broadcast is a goodbye, not "nothing today". null when there is nothing to add.
+ */
+export function reasonFor(s: MachineState): StreamReason | null {
+  if (s.state === 'offline') return s.ended ? 'ended' : null;
+  if (s.state !== 'reconnecting') return null;
+  if (!s.publisher && s.lostBy === 'callback') return 'publisher-stopped';
+  return 'signal-lost';
 }

@@ -1,4 +1,4 @@
-import type { StreamStateName } from './state-machine.js';
+import type { StreamReason, StreamStateName } from './state-machine.js';
 
 /** The public status document: GET /api/v1/status and the websocket's `status` message. */
 export interface StreamStatus {
@@ -8,6 +8,12 @@ export interface StreamStatus {
   master: string;
   renditions: StatusRendition[];
   viewers: number;
+  /**
+   * Additive: why the stream is in its state. `publisher-stopped` (reconnecting: OBS stopped; it may come
+   * back within the grace period), `signal-lost` (reconnecting for another reason), `ended` (offline right
+   * after a broadcast); null otherwise.
+   */
+  reason: StreamReason | null;
 }
 
 export interface StatusRendition {

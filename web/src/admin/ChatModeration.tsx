@@ -21,6 +21,10 @@ interface Props {
 type Feedback = { ok: boolean; text: string } | null;
 
 /** The live chat with a moderator's actions per message, the pinned message, and "Vaciar chat". */
+
+/** How long an address-wide block lasts when the moderator asks for one: enough to stop a comeback, short for CGNAT. */
+const ADDRESS_BLOCK_MINUTES = 30;
+
 export function ChatModeration({ client, socket, socketState, onSanctioned }: Props) {
   const { t, lang } = useI18n();
   const m = t.admin.moderation;
@@ -30,6 +34,7 @@ export function ChatModeration({ client, socket, socketState, onSanctioned }: Pr
   const [feedback, setFeedback] = useState<Feedback>(null);
   const [confirmBan, setConfirmBan] = useState<ModeratedMessage | null>(null);
   const [confirmClear, setConfirmClear] = useState(false);
+  const [banAddress, setBanAddress] = useState(false);
 
   const run = async (work: () => Promise<string>) => {
     setBusy(true);
@@ -72,10 +77,13 @@ export function ChatModeration({ client, socket, socketState, onSanctioned }: Pr
 
   const ban = (message: ModeratedMessage) =>
     void run(async () => {
-      await client.sanction(message.id);
+      await client.sanction(message.id, undefined, banAddress ? ADDRESS_BLOCK_MINUTES : undefined);
       onSanctioned();
       return m.banned(message.nick);
-    }).finally(() => setConfirmBan(null));
+    }).finally(() => {
+      setConfirmBan(null);
+      setBanAddress(false);
+    });
 
   const clear = () =>
     void run(async () => {
@@ -143,6 +151,13 @@ export function ChatModeration({ client, socket, socketState, onSanctioned }: Pr
       </div>
       <ConfirmDialog open={confirmBan !== null} title={m.banTitle(confirmBan?.nick ?? '')} confirmLabel={m.ban} busy={busy} onConfirm={() => confirmBan && ban(confirmBan)} onCancel={() => setConfirmBan(null)}>
         <p>{m.banBody}</p>
+        <label className="adm-check">
+          <input type="checkbox" checked={banAddress} onChange={(e) => setBanAddress(e.currentTarget.checked)} disabled={busy} />
+          <span>
+            {m.banAddress(ADDRESS_BLOCK_MINUTES)}
+            <small className="adm-check-hint">{m.banAddressHint}</small>
+          </span>
+        </label>
       </ConfirmDialog>
       <ConfirmDialog open={confirmClear} title={m.clearTitle} confirmLabel={m.clear} busy={busy} onConfirm={clear} onCancel={() => setConfirmClear(false)}>
         <p>{m.clearBody}</p>

@@ -42,7 +42,7 @@ test('a 5 s keyframe interval and an unstable bitrate are explained in plain Spa
   const text = textOf(renderIn('es', <HealthCard overview={live} samples={samples} now={NOW} />));
   assert.match(text, /En vivo · desde las 11:02/, 'times are read in Santiago');
   assert.match(text, /Fotogramas clave cada 5,0 s: demasiado espaciados/);
-  assert.match(text, /En OBS: Ajustes → Salida → Intervalo de fotogramas clave: 2\./);
+  assert.match(text, /En OBS: Ajustes → Salida; arriba, «Modo de salida»: Avanzado; luego, en la pestaña «Emisión», «Intervalo de fotogramas clave»: 2\./);
   assert.match(text, /La conexión a internet del templo es inestable: baje la tasa de bits en OBS/);
   assert.match(text, /2\.840 kbps/);
   assert.match(text, /1280×720/);
@@ -52,7 +52,7 @@ test('a 5 s keyframe interval and an unstable bitrate are explained in plain Spa
 test('the same advice reads in English when English is chosen', () => {
   const text = textOf(renderIn('en', <HealthCard overview={live} samples={samples} now={NOW} />));
   assert.match(text, /Keyframes every 5\.0 s: too far apart/);
-  assert.match(text, /In OBS: Settings → Output → Keyframe Interval: 2\./);
+  assert.match(text, /In OBS: Settings → Output; at the top, "Output Mode": Advanced; then, on the "Streaming" tab, "Keyframe Interval": 2\./);
   assert.doesNotMatch(text, /Ajustes/);
 });
 

@@ -64,11 +64,15 @@ export function ObsCard({ client, obsServer, origin = '' }: { client: AdminClien
       ) : (
         <p className="field-hint">{t.loading}</p>
       )}
-      <div className="adm-actions">
-        <button type="button" className="button button-quiet adm-danger-quiet" onClick={() => setConfirming(true)} disabled={!key || fromEnv}>
-          {o.rotate}
-        </button>
-      </div>
+      {fromEnv ? (
+        <p className="adm-key-env">{o.keyFromEnvHow}</p>
+      ) : (
+        <div className="adm-actions">
+          <button type="button" className="button button-quiet adm-danger-quiet" onClick={() => setConfirming(true)} disabled={!key}>
+            {o.rotate}
+          </button>
+        </div>
+      )}
       <p className={message?.ok === false ? 'field-error' : 'adm-feedback-line'} role={message?.ok === false ? 'alert' : 'status'}>
         {message?.text ?? ''}
       </p>
@@ -77,14 +81,15 @@ export function ObsCard({ client, obsServer, origin = '' }: { client: AdminClien
         <p>{o.rotateLiveNote}</p>
       </ConfirmDialog>
       <h3>{o.recommended}</h3>
-      <dl className="adm-figures adm-recommended">
-        {o.settings.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
+      <p className="field-hint">{o.recommendedIntro}</p>
+      <ol className="adm-obs-steps">
+        {o.settings.map(([step, why]) => (
+          <li key={step}>
+            <strong>{step}</strong>
+            <span>{why}</span>
+          </li>
         ))}
-      </dl>
+      </ol>
       <ObsOverlaySection origin={origin} />
     </section>
   );

@@ -108,8 +108,12 @@ export function createAdminClient(o: AdminClientOptions) {
       return { messages: r.messages ?? [], pinned: r.pinned ?? null };
     },
     deleteMessage: (messageId: string) => call<{ ok: boolean }>('DELETE', `chat/messages/${id(messageId)}`),
-    /** A time-out for `minutes`, or a ban without them. */
-    sanction: (messageId: string, minutes?: number) => call<{ id: string }>('POST', 'chat/sanctions', minutes === undefined ? { messageId } : { messageId, minutes }),
+    /**
+     * A time-out for `minutes`, or a ban without them, of the author's session; `addressMinutes` also blocks
+     * new sessions from the author's address for that long (the moderator's explicit choice).
+     */
+    sanction: (messageId: string, minutes?: number, addressMinutes?: number) =>
+      call<{ id: string }>('POST', 'chat/sanctions', { messageId, ...(minutes === undefined ? {} : { minutes }), ...(addressMinutes ? { addressMinutes } : {}) }),
     sanctions: async () => (await call<{ sanctions?: Sanction[] }>('GET', 'chat/sanctions')).sanctions ?? [],
     liftSanction: (sanctionId: string) => call<{ ok: boolean }>('DELETE', `chat/sanctions/${id(sanctionId)}`),
     chatSettings: () => call<ChatSettings>('GET', 'chat/settings'),

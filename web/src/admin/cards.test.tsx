@@ -38,9 +38,17 @@ test('the OBS card shows the server, hides the key and recommends 2 s keyframes 
   const text = textOf(html);
   assert.match(html, /value="rtmp:\/\/iglesia\.cl:1935\/live"/);
   assert.match(text, /Copiar/);
-  assert.match(text, /Intervalo de fotogramas clave 2 s/);
-  assert.match(text, /2500–4500 kbps/);
-  assert.match(text, /1280×720 o 1920×1080/);
+  assert.match(text, /«Intervalo de fotogramas clave»: 2/);
+  assert.match(text, /entre 2500 y 4500 kbps/);
+  assert.match(text, /1280×720/);
+  // For a volunteer who never opened those menus: the output mode first, and the jargon explained.
+  const steps = html.match(/<ol class="adm-obs-steps">.*?<\/ol>/s)?.[0] ?? '';
+  const items = [...steps.matchAll(/<li>(.*?)<\/li>/gs)].map((m) => textOf(m[1]!));
+  assert.match(items[0] ?? '', /«Modo de salida»: Avanzado/);
+  assert.ok(items.findIndex((i) => /fotogramas clave/.test(i)) > 0, 'the keyframe step comes after the output mode');
+  assert.match(text, /CBR.*Tasa de bits constante/s);
+  assert.match(text, /H\.264, el formato de video que todos los teléfonos/);
+  assert.match(text, /AAC, el formato de sonido/);
   assert.match(text, /Cambiar la clave/);
 });
 
@@ -94,7 +102,8 @@ test('the viewers card shows the count, the peak and recent broadcasts with thei
 
 test('the embed card offers the iframe code for this site', () => {
   const html = renderIn('es', <EmbedCard origin="https://envivo.iglesia.cl" />);
-  assert.match(html, /&lt;iframe src=&quot;https:\/\/envivo\.iglesia\.cl\/embed&quot; width=&quot;560&quot; height=&quot;315&quot; allow=&quot;autoplay; fullscreen; picture-in-picture&quot; allowfullscreen style=&quot;border:0&quot;&gt;&lt;\/iframe&gt;/);
+  assert.match(html, /&lt;iframe src=&quot;https:\/\/envivo\.iglesia\.cl\/embed&quot; title=&quot;Transmisión en vivo&quot; allow=&quot;autoplay; fullscreen; picture-in-picture&quot; allowfullscreen style=&quot;[^&]*width:100%[^&]*aspect-ratio:16\/9[^&]*&quot;&gt;&lt;\/iframe&gt;/);
+  assert.doesNotMatch(html, /width=&quot;560&quot;|height=&quot;315&quot;/, 'no fixed size: phones would get black bars');
 });
 
 test('a PUBLIC_URL left at localhost is pointed out, in Spanish and English, with an address that works', () => {

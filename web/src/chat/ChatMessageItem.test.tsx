@@ -47,7 +47,7 @@ test('the time is shown in Santiago and a moderator gets a badge', () => {
 test('the reader’s own messages are marked', () => {
   const html = renderIn('es', <ChatMessageItem message={message('hola')} own timeZone={TZ} />);
   assert.match(html, /class="chat-message is-own"/);
-  assert.match(textOf(html), /\(tú\)/);
+  assert.match(textOf(html), /\(usted\)/);
 });
 
 const noop = () => {};
@@ -55,10 +55,10 @@ const viewProps = { nickError: null, connected: true, timeZone: TZ, onNick: noop
 
 test('without a nickname the chat asks for one; with one it offers the message box', () => {
   const ask = textOf(renderIn('es', <ChatView {...viewProps} state={initialChatState()} nick={null} />));
-  assert.match(ask, /¿Cómo te llamas\?/);
+  assert.match(ask, /¿Cuál es su nombre\?/);
   const write = renderIn('es', <ChatView {...viewProps} state={initialChatState()} nick="Ana" />);
-  assert.match(textOf(write), /Escribes como Ana/);
-  assert.match(write, /placeholder="Escribe un mensaje…"/);
+  assert.match(textOf(write), /Escribe como Ana/);
+  assert.match(write, /placeholder="Escriba un mensaje…"/);
 });
 
 test('the pinned message is shown above the others and errors read in plain Spanish', () => {
@@ -66,17 +66,17 @@ test('the pinned message is shown above the others and errors read in plain Span
     ...initialChatState(),
     messages: [message('primero', { id: 'a' })],
     pinned: message('Ofrendas en el enlace de la descripción', { id: 'p', nick: 'Pastor', role: 'admin' }),
-    error: { code: 'rate_limited', message: 'rate limited', refusedText: null, seq: 1 },
+    errors: [{ code: 'rate_limited', message: 'rate limited', refusedText: null, seq: 1 }],
   };
   const html = renderIn('es', <ChatView {...viewProps} state={state} nick="Ana" />);
   const text = textOf(html);
   assert.ok(text.indexOf('Mensaje fijado') < text.indexOf('primero'));
-  assert.match(text, /Estás enviando mensajes muy rápido/);
+  assert.match(text, /Está enviando mensajes muy rápido/);
   assert.match(html, /role="alert"/);
 });
 
 test('an error code the catalogue does not know shows the server’s own message', () => {
-  const state = { ...initialChatState(), error: { code: 'new_rule', message: 'Regla nueva del servidor', refusedText: null, seq: 1 } };
+  const state = { ...initialChatState(), errors: [{ code: 'new_rule', message: 'Regla nueva del servidor', refusedText: null, seq: 1 }] };
   assert.match(textOf(renderIn('es', <ChatView {...viewProps} state={state} nick="Ana" />)), /Regla nueva del servidor/);
 });
 
@@ -87,4 +87,13 @@ test('a join notice reads "NOMBRE está viendo" / "NAME is watching", with the n
   assert.match(es, /class="chat-join"/);
   assert.doesNotMatch(es, /chat-badge|<b>/);
   assert.equal(textOf(renderIn('en', <ChatMessageItem message={join} own={false} timeZone={TZ} />)).trim(), '<b>José</b> is watching');
+});
+
+test('slow mode is on the composer before anything fails, and a long text is counted and refused, not cut', () => {
+  const state = { ...initialChatState(), slowModeSeconds: 30 };
+  const html = renderIn('es', <ChatView {...viewProps} state={state} nick="Ana" />);
+  assert.match(textOf(html), /Modo lento: puede enviar un mensaje cada 30 s/);
+  assert.doesNotMatch(html, /maxlength/i, 'a paste is never silently cut');
+  const moderator = renderIn('es', <ChatView {...viewProps} state={{ ...state, moderator: true }} nick="Pastor" />);
+  assert.doesNotMatch(textOf(moderator), /Modo lento/, 'moderators are not held by it');
 });

@@ -16,13 +16,14 @@ export interface ChatViewProps {
   timeZone: string;
   onNick(nick: string | null): void;
   onSend(text: string): boolean;
-  onDismissError(): void;
+  onDismissError(seq: number): void;
 }
 
 /** The chat as the reader sees it; all behaviour comes in through props (see ChatPanel). */
 export function ChatView({ state, nick, lastNick = '', nickError, connected, timeZone, onNick, onSend, onDismissError }: ChatViewProps) {
   const { t } = useI18n();
-  const error = state.error;
+  // The newest refusal whose text can go back into the box (when the reader has not typed something else).
+  const restorable = [...state.errors].reverse().find((e) => e.refusedText);
   return (
     <section className="chat" aria-labelledby="chat-title">
       <h2 id="chat-title" className="chat-title">
@@ -36,19 +37,28 @@ export function ChatView({ state, nick, lastNick = '', nickError, connected, tim
       )}
       {state.cleared && state.messages.length === 0 && <p className="chat-notice">{t.chatCleared}</p>}
       <ChatList messages={state.messages} ownIds={state.ownIds} timeZone={timeZone} />
-      {error && (
-        <div className="chat-error" role="alert" key={error.seq}>
-          <span>{chatErrorText(error.code, error.message, t)}</span>
-          <button type="button" className="link-button" onClick={onDismissError}>
-            {t.dismiss}
-          </button>
-        </div>
+      {state.errors.length > 0 && (
+        <ul className="chat-errors" role="alert">
+          {state.errors.map((error) => (
+            <li className="chat-error" key={error.seq}>
+              <span>
+                {chatErrorText(error.code, error.message, t)}
+                {error.refusedText && <q className="chat-error-text">{error.refusedText}</q>}
+              </span>
+              <button type="button" className="link-button" onClick={() => onDismissError(error.seq)}>
+                {t.dismiss}
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
       {nick ? (
         <ChatComposer
           nick={nick}
           connected={connected}
-          restore={error?.refusedText ? { text: error.refusedText, seq: error.seq } : null}
+          restore={restorable?.refusedText ? { text: restorable.refusedText, seq: restorable.seq } : null}
+          slowModeSeconds={state.moderator ? 0 : state.slowModeSeconds}
+          lastAcceptedAt={state.lastAcceptedAt}
           onSend={onSend}
           onChangeNick={() => onNick(null)}
         />

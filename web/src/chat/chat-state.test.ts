@@ -14,7 +14,7 @@ test('history replaces the list and new messages are appended once', () => {
 });
 
 test('a message acknowledged for this browser’s clientId becomes its own, whichever arrives first', () => {
-  let s = chatReducer(initialChatState(), { type: 'sent', clientId: 'c1', text: 'hola' });
+  let s = chatReducer(initialChatState(), { type: 'sent', clientId: 'c1', text: 'hola', at: 0 });
   s = server(s, { type: 'chat', message: msg('42', 'hola') });
   s = server(s, { type: 'ack', clientId: 'c1', id: '42' });
   assert.ok(s.ownIds.has('42'));
@@ -37,10 +37,10 @@ test('clearing the chat empties it and says so', () => {
 });
 
 test('a refused message is given back to the composer with the error', () => {
-  let s = chatReducer(initialChatState(), { type: 'sent', clientId: 'c1', text: 'mira http://spam' });
+  let s = chatReducer(initialChatState(), { type: 'sent', clientId: 'c1', text: 'mira http://spam', at: 0 });
   s = server(s, { type: 'error', code: 'link_not_allowed', message: 'links' });
-  assert.equal(s.error?.code, 'link_not_allowed');
-  assert.equal(s.error?.refusedText, 'mira http://spam');
+  assert.equal(s.errors[0]?.code, 'link_not_allowed');
+  assert.equal(s.errors[0]?.refusedText, 'mira http://spam');
   assert.equal(s.pending.length, 0);
 });
 
@@ -59,4 +59,41 @@ test('a join notice is a line among the messages, each with its own id, and a hi
   assert.notEqual(s.messages[1]!.id, s.messages[2]!.id);
   s = server(s, { type: 'history', messages: [msg('1'), msg('2')] });
   assert.deepEqual(s.messages.map((m) => m.id), ['1', '2'], 'history never brings notices back');
+});
+
+test('every refusal stays until dismissed: a later send does not hide an earlier refusal', () => {
+  let s = initialChatState();
+  for (let i = 0; i < 4; i++) s = chatReducer(s, { type: 'sent', clientId: `c${i}`, text: `mensaje ${i}`, at: i * 60 });
+  s = server(s, { type: 'ack', clientId: 'c0', id: '1' });
+  s = server(s, { type: 'error', code: 'rate_limited', message: '', clientId: 'c1' });
+  s = chatReducer(s, { type: 'sent', clientId: 'c4', text: 'mensaje 4', at: 300 });
+  s = server(s, { type: 'error', code: 'rate_limited', message: '', clientId: 'c2' });
+  s = server(s, { type: 'ack', clientId: 'c3', id: '2' });
+  assert.deepEqual(s.errors.map((e) => e.refusedText), ['mensaje 1', 'mensaje 2']);
+  s = chatReducer(s, { type: 'dismiss-error', seq: s.errors[0]!.seq });
+  assert.deepEqual(s.errors.map((e) => e.refusedText), ['mensaje 2']);
+});
+
+test('slow mode and the reader’s role come from chat-settings; the last accepted send starts the wait', () => {
+  let s = server(initialChatState(), { type: 'chat-settings', slowModeSeconds: 30, role: 'viewer' });
+  assert.equal(s.slowModeSeconds, 30);
+  assert.equal(s.moderator, false);
+  s = chatReducer(s, { type: 'sent', clientId: 'c1', text: 'hola', at: 5000 });
+  assert.equal(s.lastAcceptedAt, null, 'not before the server accepted it');
+  s = server(s, { type: 'ack', clientId: 'c1', id: '9' });
+  assert.equal(s.lastAcceptedAt, 5000);
+  s = server(s, { type: 'chat-settings', slowModeSeconds: 0 });
+  assert.equal(s.slowModeSeconds, 0);
+  s = server(s, { type: 'welcome', nick: 'Pastor', role: 'moderator' });
+  assert.equal(s.moderator, true);
+});
+
+test('the slow-mode wait counts down from the last accepted message, and characters count like the server (code points)', async () => {
+  const { slowModeWait, countChars } = await import('./ChatComposer');
+  assert.equal(slowModeWait(30, null, 10_000), 0, 'nothing sent yet');
+  assert.equal(slowModeWait(0, 5_000, 10_000), 0, 'slow mode off');
+  assert.equal(slowModeWait(30, 5_000, 10_000), 25);
+  assert.equal(slowModeWait(30, 5_000, 34_500), 1);
+  assert.equal(slowModeWait(30, 5_000, 35_000), 0);
+  assert.equal(countChars('  hola 🙏  '), 6);
 });

@@ -61,13 +61,13 @@ export function useChat(socket: LiveSocket, socketState: SocketState) {
     (text: string): boolean => {
       const clientId = newClientId();
       if (!socket.send({ type: 'chat', text, clientId })) return false;
-      dispatch({ type: 'sent', clientId, text });
+      dispatch({ type: 'sent', clientId, text, at: Date.now() });
       return true;
     },
     [socket],
   );
 
-  const dismissError = useCallback(() => dispatch({ type: 'dismiss-error' }), []);
+  const dismissError = useCallback((seq: number) => dispatch({ type: 'dismiss-error', seq }), []);
 
   return { state, nick, lastNick, nickError, setNick, send, dismissError, connected: socketState === 'open' };
 }

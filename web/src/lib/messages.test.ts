@@ -31,3 +31,9 @@ test('garbage, unknown types and malformed messages are ignored', () => {
   assert.equal(parseServerMessage('{"type":"status","state":"exploded"}'), null);
   assert.equal(parseServerMessage('{"type":"chat","message":{"id":"1","text":5}}'), null);
 });
+
+test('welcome and chat-settings are read (the composer shows slow mode from them)', () => {
+  assert.deepEqual(parseServerMessage('{"type":"welcome","nick":"Ana","role":"viewer"}'), { type: 'welcome', nick: 'Ana', role: 'viewer' });
+  assert.deepEqual(parseServerMessage('{"type":"chat-settings","slowModeSeconds":30,"role":"viewer"}'), { type: 'chat-settings', slowModeSeconds: 30, role: 'viewer' });
+  assert.deepEqual(parseServerMessage('{"type":"chat-settings","slowModeSeconds":0}'), { type: 'chat-settings', slowModeSeconds: 0 });
+});

@@ -25,7 +25,10 @@ export type ServerMessage =
   | { type: 'pinned'; message: ChatMessage | null }
   | { type: 'chat-cleared' }
   /** Someone entered the chat with this name (shown, never kept in history). */
-  | { type: 'join'; nick: string; at: string };
+  | { type: 'join'; nick: string; at: string }
+  | { type: 'welcome'; nick: string; role: ChatRole }
+  /** Sent on connect (with the reader's role) and whenever a moderator changes it (without). */
+  | { type: 'chat-settings'; slowModeSeconds: number; role?: ChatRole };
 
 export type ClientMessage =
   | { type: 'hello'; nick: string }
@@ -94,6 +97,12 @@ export function parseServerMessage(raw: string): ServerMessage | null {
       return { type: 'chat-cleared' };
     case 'join':
       return str(o.nick) && str(o.at) ? { type: 'join', nick: o.nick, at: o.at } : null;
+    case 'welcome':
+      return str(o.nick) ? { type: 'welcome', nick: o.nick, role: str(o.role) ? o.role : 'viewer' } : null;
+    case 'chat-settings': {
+      const seconds = typeof o.slowModeSeconds === 'number' && Number.isFinite(o.slowModeSeconds) ? Math.max(0, o.slowModeSeconds) : 0;
+      return { type: 'chat-settings', slowModeSeconds: seconds, ...(str(o.role) ? { role: o.role } : {}) };
+    }
     default:
       return null;
   }

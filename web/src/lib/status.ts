@@ -12,6 +12,10 @@ export interface Rendition {
   ready?: boolean;
 }
 
+/** Additive `reason` (server/src/stream/status.ts): why the stream is in its state; null when nothing to add. */
+export type StreamReason = 'publisher-stopped' | 'signal-lost' | 'ended';
+const REASONS: readonly StreamReason[] = ['publisher-stopped', 'signal-lost', 'ended'];
+
 export interface StreamStatus {
   state: StreamState;
   since: string;
@@ -19,6 +23,7 @@ export interface StreamStatus {
   master: string;
   renditions: Rendition[];
   viewers: number;
+  reason?: StreamReason | null;
 }
 
 const STATES: readonly StreamState[] = ['offline', 'starting', 'live', 'reconnecting'];
@@ -30,6 +35,7 @@ export const OFFLINE_STATUS: StreamStatus = {
   master: '/video/envivo.m3u8',
   renditions: [],
   viewers: 0,
+  reason: null,
 };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -63,6 +69,7 @@ export function parseStatus(v: unknown): StreamStatus | null {
       ? v.renditions.map(parseRendition).filter((r): r is Rendition => r !== null)
       : [],
     viewers: typeof v.viewers === 'number' && Number.isFinite(v.viewers) ? v.viewers : 0,
+    reason: REASONS.includes(v.reason as StreamReason) ? (v.reason as StreamReason) : null,
   };
 }
 

@@ -5,10 +5,14 @@ import { readSetting, SETTING, writeSetting } from '../lib/storage';
 import { AudioPoster } from './AudioPoster';
 import { Icon } from './icons';
 import type { PlaybackSource } from './playback-engine';
-import { PlayerBar } from './PlayerBar';
+import { PlayerBar, useBehindLive } from './PlayerBar';
 import { renditionFor, type QualityChoice } from './quality';
 import { usePlaybackEngine } from './usePlaybackEngine';
+import { useDelayedFlag, useTransientNotice } from './useStallNotice';
 import { useVideoState } from './useVideoState';
+
+/** How long "the quality went down" stays on screen. */
+const QUALITY_NOTICE_MS = 8000;
 
 export interface PlayerProps {
   status: StreamStatus;
@@ -32,9 +36,13 @@ export function Player({ status, churchName, logoUrl, notice }: PlayerProps) {
   const [choice, setChoice] = useState<QualityChoice>(() => readSetting(SETTING.quality) ?? 'auto');
   const effectiveChoice = status.renditions.length === 0 || renditionFor(choice, status.renditions) ? choice : 'auto';
   const source = useMemo(() => sourceFor(status, effectiveChoice), [status.master, status.renditions, effectiveChoice]); // eslint-disable-line react-hooks/exhaustive-deps
-  const engine = usePlaybackEngine(videoRef, source);
+  const [qualityDown, showQualityDown] = useTransientNotice<number>(QUALITY_NOTICE_MS);
+  const engine = usePlaybackEngine(videoRef, source, showQualityDown);
   const video = useVideoState(videoRef, containerRef);
+  // Waiting for data while meant to play: after a short delay the viewer sees a spinner and why.
+  const stalled = useDelayedFlag(video.waiting && !video.paused && !engine.autoplayBlocked);
   const audioOnly = source.level === null && source.url !== status.master;
+  const behind = useBehindLive(engine.engineRef);
 
   useRetryWhenBack(status.state, () => engine.engineRef.current?.retryNow());
 
@@ -56,7 +64,9 @@ export function Player({ status, churchName, logoUrl, notice }: PlayerProps) {
     engine.engineRef.current?.play();
   };
 
-  const shownNotice = notice ?? (engine.recovering ? t.recovering : null);
+  const waitingText = video.started || engine.recovering ? t.recovering : t.loading;
+  const shownNotice = notice ?? (engine.recovering || stalled ? waitingText : null);
+  const spinner = notice !== null && notice !== undefined ? false : engine.recovering || stalled;
 
   return (
     <div className={`player${audioOnly ? ' player-audio' : ''}`} ref={containerRef}>
@@ -71,11 +81,20 @@ export function Player({ status, churchName, logoUrl, notice }: PlayerProps) {
           preload="auto"
         />
         {audioOnly && <AudioPoster churchName={churchName} logoUrl={logoUrl} />}
-        {shownNotice && (
-          <p className="player-notice" role="status">
-            {shownNotice}
-          </p>
-        )}
+        {spinner && <span className="spinner player-spinner" aria-hidden="true" />}
+        <div className="player-notices" role="status">
+          {shownNotice && <p className="player-notice">{shownNotice}</p>}
+          {qualityDown !== null && <p className="player-notice player-notice-quality">{t.qualityDropped(`${qualityDown}p`)}</p>}
+          {behind && !shownNotice && (
+            // Visible text and a real button: touch screens never show the live button's tooltip.
+            <p className="player-notice player-behind">
+              <span>{t.behindLive}</span>
+              <button type="button" className="player-behind-button" onClick={() => engine.engineRef.current?.goLive()}>
+                {t.backToLive}
+              </button>
+            </p>
+          )}
+        </div>
         {engine.autoplayBlocked ? (
           <button type="button" className="player-cta player-cta-play" onClick={playBlocked}>
             <Icon name="play" />
@@ -99,6 +118,7 @@ export function Player({ status, churchName, logoUrl, notice }: PlayerProps) {
         choice={effectiveChoice}
         onChoose={choose}
         audioOnly={audioOnly}
+        behind={behind}
       />
     </div>
   );

@@ -15,13 +15,14 @@ interface PlayerBarProps {
   choice: string;
   onChoose(choice: string): void;
   audioOnly: boolean;
+  /** Playback lags the live edge (see useBehindLive). */
+  behind: boolean;
 }
 
 /** The control bar under the picture: always visible, so it works the same by touch, mouse and keyboard. */
-export function PlayerBar({ videoRef, containerRef, engineRef, video, renditions, choice, onChoose, audioOnly }: PlayerBarProps) {
+export function PlayerBar({ videoRef, containerRef, engineRef, video, renditions, choice, onChoose, audioOnly, behind }: PlayerBarProps) {
   const { t } = useI18n();
   const volumeId = useId();
-  const behind = useBehindLive(engineRef);
 
   const togglePlay = () => {
     const engine = engineRef.current;
@@ -103,7 +104,7 @@ export function PlayerBar({ videoRef, containerRef, engineRef, video, renditions
 }
 
 /** True while playback lags the live edge by more than the engine's threshold (checked once a second). */
-function useBehindLive(engineRef: RefObject<PlaybackEngine | null>): boolean {
+export function useBehindLive(engineRef: RefObject<PlaybackEngine | null>): boolean {
   const [behind, setBehind] = useState(false);
   useEffect(() => {
     const timer = setInterval(() => {

@@ -7,7 +7,9 @@ import { levelIndexFor } from './quality';
 export type EngineEvent =
   | { type: 'recovering' }
   | { type: 'recovered' }
-  | { type: 'autoplay-blocked' };
+  | { type: 'autoplay-blocked' }
+  /** Adaptive playback stepped down to a smaller picture (the connection could not keep up). */
+  | { type: 'quality-down'; height: number };
 
 export interface PlaybackSource {
   /** The master playlist, or one rendition's own media playlist (audio only, or a fixed quality on iOS). */
@@ -155,6 +157,15 @@ export class PlaybackEngine {
     });
     hls.on(this.Hls.Events.FRAG_BUFFERED, () => {
       this.retries = 0;
+    });
+    let shown: { index: number; height: number } | null = null;
+    hls.on(this.Hls.Events.LEVEL_SWITCHED, (_event, data) => {
+      const height = hls.levels[data.level]?.height ?? 0;
+      const adaptive = this.source?.level === null && hls.autoLevelEnabled;
+      // A smaller player (leaving full screen) caps the level too: only a drop the cap did not force is the connection.
+      const capped = shown !== null && shown.index > hls.maxAutoLevel;
+      if (adaptive && !capped && shown !== null && height > 0 && height < shown.height) this.emit({ type: 'quality-down', height });
+      shown = { index: data.level, height };
     });
     hls.on(this.Hls.Events.LEVEL_UPDATED, (_event, data) => {
       if (data.level !== this.levelToAlign) return;

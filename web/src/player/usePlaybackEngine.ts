@@ -10,10 +10,16 @@ export interface EngineState {
  * Owns a PlaybackEngine for the lifetime of the <video>: created once (hls.js is fetched on the first live
  * moment, never on the offline page), told about each new source, destroyed on unmount.
  */
-export function usePlaybackEngine(videoRef: RefObject<HTMLVideoElement | null>, source: PlaybackSource) {
+export function usePlaybackEngine(
+  videoRef: RefObject<HTMLVideoElement | null>,
+  source: PlaybackSource,
+  onQualityDown: (height: number) => void = () => {},
+) {
   const engineRef = useRef<PlaybackEngine | null>(null);
   const sourceRef = useRef(source);
   sourceRef.current = source;
+  const qualityDownRef = useRef(onQualityDown);
+  qualityDownRef.current = onQualityDown;
   const [state, setState] = useState<EngineState>({ recovering: false, autoplayBlocked: false });
 
   useEffect(() => {
@@ -23,6 +29,7 @@ export function usePlaybackEngine(videoRef: RefObject<HTMLVideoElement | null>, 
     const onEvent = (e: EngineEvent) => {
       if (e.type === 'recovering') setState((s) => ({ ...s, recovering: true }));
       else if (e.type === 'recovered') setState({ recovering: false, autoplayBlocked: false });
+      else if (e.type === 'quality-down') qualityDownRef.current(e.height);
       else setState((s) => ({ ...s, autoplayBlocked: true }));
     };
     // Muted before the first play(): browsers only autoplay silent media.

@@ -5,6 +5,8 @@ export interface VideoState {
   muted: boolean;
   volume: number;
   waiting: boolean;
+  /** The picture has moved at least once: a later wait is a stall, not the first load. */
+  started: boolean;
   fullscreen: boolean;
   pipSupported: boolean;
   fullscreenSupported: boolean;
@@ -15,6 +17,7 @@ const INITIAL: VideoState = {
   muted: true,
   volume: 1,
   waiting: true,
+  started: false,
   fullscreen: false,
   pipSupported: false,
   fullscreenSupported: false,
@@ -41,7 +44,7 @@ export function useVideoState(
         fullscreen: document.fullscreenElement === containerRef.current,
       }));
     const waiting = () => setState((s) => ({ ...s, waiting: true }));
-    const moving = () => setState((s) => ({ ...s, waiting: false }));
+    const moving = () => setState((s) => ({ ...s, waiting: false, started: true }));
     setState((s) => ({
       ...s,
       pipSupported: document.pictureInPictureEnabled === true && typeof v.requestPictureInPicture === 'function',

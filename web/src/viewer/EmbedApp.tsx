@@ -1,3 +1,4 @@
+import { useI18n } from '../i18n/I18nProvider';
 import { StreamStage } from './StreamStage';
 import { useLiveSocket } from './useLiveSocket';
 import { useNow } from './useNow';
@@ -10,9 +11,14 @@ export function EmbedApp() {
   const [socket] = useLiveSocket();
   const status = useStreamStatus(socket);
   const now = useNow(status?.state === 'offline');
+  const { t } = useI18n();
   return (
     <main className="embed">
       <StreamStage status={status} site={site} now={now} />
+      {/* The chat lives on the full page: a new tab, never inside the host site's frame. */}
+      <a className="embed-full-link" href="/" target="_blank" rel="noopener">
+        {t.embedFullPage(site.churchName)}
+      </a>
     </main>
   );
 }

@@ -12,8 +12,8 @@ const renditions = [
   { id: 'audio', url: '/video/envivo_audio/index.m3u8', bandwidth: 96_000, audioOnly: true },
 ];
 
-function status(state: StreamStatus['state'], viewers = 0): StreamStatus {
-  return { state, since: '2026-11-29T14:00:03.120Z', name: 'envivo', master: '/video/envivo.m3u8', renditions, viewers };
+function status(state: StreamStatus['state'], viewers = 0, extra: Partial<StreamStatus> = {}): StreamStatus {
+  return { state, since: '2026-11-29T14:00:03.120Z', name: 'envivo', master: '/video/envivo.m3u8', renditions, viewers, ...extra };
 }
 
 // Monday 2026-11-23, 10:00 in Santiago.
@@ -65,7 +65,7 @@ test('reconnecting keeps the player with a small notice and no error wall', () =
   const html = renderIn('es', <StreamStage status={status('reconnecting', 5)} site={DEFAULT_SITE} now={MONDAY} />);
   const text = textOf(html);
   assert.match(html, /<video/);
-  assert.match(html, /class="player-notice" role="status"/);
+  assert.match(html, /role="status"><p class="player-notice"/);
   assert.match(text, /Reconectando/);
   assert.doesNotMatch(text, /error|no disponible|no se pudo/i);
   assert.doesNotMatch(html, /role="alert"/);
@@ -73,4 +73,26 @@ test('reconnecting keeps the player with a small notice and no error wall', () =
 
 test('before the first status arrives the stage says it is loading', () => {
   assert.match(textOf(renderIn('es', <StreamStage status={null} site={DEFAULT_SITE} now={MONDAY} />)), /Cargando/);
+});
+
+test('OBS stopped (reason publisher-stopped): a neutral notice, not "signal lost"', () => {
+  const text = textOf(renderIn('es', <StreamStage status={status('reconnecting', 5, { reason: 'publisher-stopped' })} site={DEFAULT_SITE} now={MONDAY} />));
+  assert.match(text, /La transmisión se detuvo; si vuelve, seguirá aquí/);
+  assert.doesNotMatch(text, /Se perdió la señal/);
+});
+
+test('right after a broadcast the offline page thanks the viewers and still announces the next service', () => {
+  const justEnded = status('offline', 0, { reason: 'ended', since: new Date(MONDAY.getTime() - 60_000).toISOString() });
+  const text = textOf(renderIn('es', <StreamStage status={justEnded} site={DEFAULT_SITE} now={MONDAY} />));
+  assert.match(text, /Gracias por acompañarnos/);
+  assert.match(text, /Reunión de oración/);
+  assert.doesNotMatch(text, /No estamos transmitiendo/);
+  assert.doesNotMatch(text, /grabación/, 'no recording slot without a recording');
+  const withRecording = textOf(
+    renderIn('es', <StreamStage status={justEnded} site={DEFAULT_SITE} now={MONDAY} latestRecording={{ title: 'Culto del domingo', url: '/archivo/1' }} />),
+  );
+  assert.match(withRecording, /Ver la grabación: Culto del domingo/);
+  // Hours later it is an ordinary offline page again.
+  const later = status('offline', 0, { reason: 'ended', since: new Date(MONDAY.getTime() - 4 * 3600_000).toISOString() });
+  assert.match(textOf(renderIn('es', <StreamStage status={later} site={DEFAULT_SITE} now={MONDAY} />)), /No estamos transmitiendo/);
 });

@@ -13,7 +13,11 @@ export interface ChatSettings {
 
 export const DEFAULT_SETTINGS: ChatSettings = { slowModeSeconds: 0, wordFilter: [], linksFromViewers: false, joinNotices: true };
 
-/** A ban (until lifted) or a time-out (until a time), by session and by IP hash. */
+/**
+ * A ban (until lifted) or a time-out (until a time) of one browser session (its signed device cookie). The
+ * address hash is kept, but blocks the address's new sessions only when the moderator asked for it, and
+ * only until `addressUntil` (many phones share one address behind a carrier or the church Wi-Fi).
+ */
 export interface Sanction {
   id: string;
   kind: 'ban' | 'timeout';
@@ -24,6 +28,8 @@ export interface Sanction {
   /** Time-outs end; bans have no end. */
   until?: string;
   reason?: string;
+  /** Set only on the moderator's explicit choice: new sessions from the same address are blocked until then. */
+  addressUntil?: string;
 }
 
 /**

@@ -68,8 +68,8 @@ export class SqliteChatStore implements ChatStore {
 
   async addSanction(s: Sanction): Promise<void> {
     this.db
-      .prepare('INSERT OR REPLACE INTO chat_sanctions (id, kind, session_id, ip_hash, nick, at, until, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(s.id, s.kind, s.sessionId, s.ipHash, s.nick, s.at, s.until ?? null, s.reason ?? null);
+      .prepare('INSERT OR REPLACE INTO chat_sanctions (id, kind, session_id, ip_hash, nick, at, until, reason, address_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(s.id, s.kind, s.sessionId, s.ipHash, s.nick, s.at, s.until ?? null, s.reason ?? null, s.addressUntil ?? null);
   }
 
   async removeSanction(id: string): Promise<boolean> {
@@ -87,6 +87,7 @@ export class SqliteChatStore implements ChatStore {
       at: r.at!,
       ...(r.until ? { until: r.until } : {}),
       ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.address_until ? { addressUntil: r.address_until } : {}),
     }));
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ChatService } from '../../chat/chat-service.js';
+import { chatCsv, exportFileName } from '../../chat/export-csv.js';
 import { TokenBucket } from '../../chat/rate-limit.js';
 import { toPublic, type ChatMessage } from '../../chat/protocol.js';
 import type { Logger } from '../../log/logger.js';
@@ -44,6 +45,8 @@ const SanctionBody = z.object({
   messageId: z.string().min(1).max(64),
   minutes: z.number().int().min(1).max(10_080).optional(),
   reason: z.string().max(200).optional(),
+  /** Also block new sessions from the author's address, for this long (explicit; default: the session only). */
+  addressMinutes: z.number().int().min(1).max(1440).optional(),
 });
 const SettingsBody = z
   .object({
@@ -214,7 +217,7 @@ function adminPlugin(admin: FastifyInstance, d: AdminDeps): void {
   admin.post('/chat/sanctions', async (req, reply) => {
     const body = SanctionBody.safeParse(req.body);
     if (!body.success) return bad(reply, body.error);
-    const s = await d.chat.sanction(body.data.messageId, body.data.minutes, body.data.reason);
+    const s = await d.chat.sanction(body.data.messageId, body.data.minutes, body.data.reason, body.data.addressMinutes);
     if (!s) return reply.code(404).send({ error: 'not_found', message: 'No existe ese mensaje de un participante / no such viewer message' });
     return { id: s.id, kind: s.kind, nick: s.nick, until: s.until ?? null };
   });
@@ -261,25 +264,13 @@ function adminPlugin(admin: FastifyInstance, d: AdminDeps): void {
     }
     const messages = await d.chat.exportRange(from, to);
     const rows = messages.map((m) => ({ id: m.id, at: m.at, nick: m.nick, role: m.role, text: m.text, deleted: Boolean(m.deleted) }));
-    const name = `chat-${q.data.session ? `transmision-${q.data.session}` : from.slice(0, 10)}`;
+    const name = exportFileName(messages, { session: q.data.session, fallback: new Date() });
     if (q.data.format === 'csv') {
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}.csv"`)
-        .send(toCsv(rows));
+        .send(chatCsv(messages));
     }
     return reply.header('content-disposition', `attachment; filename="${name}.json"`).send({ from, to, messages: rows });
   });
-}
-
-/** RFC 4180 CSV with a BOM for spreadsheet apps; cells that a spreadsheet would run as formulas are defused. */
-export function toCsv(rows: Record<string, string | boolean>[]): string {
-  if (rows.length === 0) return '\ufeffid,at,nick,role,text,deleted\r\n';
-  const headers = Object.keys(rows[0]!);
-  const cell = (v: string | boolean) => {
-    let s = String(v);
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return `\ufeff${[headers.join(','), ...rows.map((r) => headers.map((h) => cell(r[h] ?? '')).join(','))].join('\r\n')}\r\n`;
 }

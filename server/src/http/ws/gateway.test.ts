@@ -17,6 +17,7 @@ const STATUS: StreamStatus = {
   master: '/video/envivo.m3u8',
   renditions: [],
   viewers: 0,
+  reason: null,
 };
 
 type Msg = Record<string, unknown>;
