@@ -1,54 +1,15 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import type { LiveStream } from '../stream/live-stream.js';
 import { reasonFor } from '../stream/state-machine.js';
 import type { StatusRendition, StreamStatus } from '../stream/status.js';
-import { keyframeInterval, probeKeyframeTimes } from './keyframes.js';
-import { masterEntries, masterPlaylist, transcoderArgs, type Ladder, type MasterEntry, type RenditionMedia } from '../transcode/ladder.js';
+import { transcoderArgs, type Ladder } from '../transcode/ladder.js';
+import type { Transcoder } from '../transcode/transcoder.js';
+import { IngestHealthTracker, STORAGE_EVERY_MS, TOO_HIGH_KBPS, type HealthSample, type IngestHealth } from './ingest-health.js';
+import { MasterWriter } from './master-writer.js';
 import type { MediaObserver, Observation } from './observer.js';
-import { minFreeBytes, StorageCheck, type StorageHealth } from './storage-check.js';
-import type { Transcoder, TranscoderHealth } from '../transcode/transcoder.js';
+import { minFreeBytes, StorageCheck } from './storage-check.js';
 
-/** What the admin sees about the incoming stream. */
-export interface IngestHealth {
-  nginxUp: boolean;
-  publisher: boolean;
-  inputKbps?: number;
-  width?: number;
-  height?: number;
-  fps?: number;
-  videoCodec?: string;
-  audioCodec?: string;
-  /** Measured from the source's segments. */
-  keyframeIntervalSec?: number;
-  /** True when the keyframe interval is longer than the fragment length (OBS should use 2 s). */
-  keyframeTooLong: boolean;
-  transcoder: TranscoderHealth;
-  renditions: { id: string; ready: boolean; publishing: boolean; segments: number; lastSegmentAgeSec?: number }[];
-  /** The disk the HLS segments are written to (absent until first measured, or without `storageDir`). */
-  storage?: StorageHealth;
-  /** Things the volunteer at OBS (or the server's keeper) should change, as codes the admin page explains. */
-  advice: ('keyframe_too_long' | 'bitrate_too_high' | 'bitrate_unstable' | 'transcoder_slow' | 'disk_full' | 'disk_low' | 'disk_unwritable')[];
-}
-
-/** One point of the admin's health chart. */
-export interface HealthSample {
-  at: string;
-  inputKbps?: number;
-  fps?: number;
-  width?: number;
-  height?: number;
-  keyframeIntervalSec?: number;
-  transcoderSpeed?: number;
-}
-
-/** Input bitrate varying more than this (coefficient of variation over a minute) is "unstable". */
-const UNSTABLE_CV = 0.3;
-/** Well above the recommended 2500–4500 kbps: viewers on mobile data cannot follow the source. */
-const TOO_HIGH_KBPS = 6000;
-/** How often the HLS disk is measured (the observe loop runs every 500 ms; statfs + a probe write is enough every 2 s). */
-const STORAGE_EVERY_MS = 2000;
+export type { HealthSample, IngestHealth } from './ingest-health.js';
 
 export interface LivePipelineOptions {
   ladder: Ladder;
@@ -81,14 +42,10 @@ export class LivePipeline {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private last: Observation | null = null;
-  private listed = new Map<string, RenditionMedia>();
-  private masterText = '';
-  private masterWriteError: string | undefined;
-  private keyframe: { at: number; segment?: string; interval?: number; samples: number[] } = { at: 0, samples: [] };
   private readonly now: () => number;
-  private samples: HealthSample[] = [];
-  private lastSampleAt = 0;
   private readonly storage: StorageCheck | null;
+  private readonly master: MasterWriter;
+  private readonly ingest: IngestHealthTracker;
 
   constructor(private readonly o: LivePipelineOptions) {
     this.now = o.now ?? Date.now;
@@ -97,9 +54,15 @@ export class LivePipeline {
     this.storage = o.storageDir
       ? new StorageCheck({ dir: o.storageDir, minFreeBytes: minFreeBytes(ladderBps, o.fragmentSeconds), logger: o.logger, everyMs: STORAGE_EVERY_MS, now: this.now })
       : null;
+    this.master = new MasterWriter(o.ladder, o.masterDir, o.logger);
+    const transcoderHealth = () => o.transcoder?.status() ?? { phase: 'stopped' as const, restarts: 0 };
+    this.ingest = new IngestHealthTracker({ fragmentSeconds: o.fragmentSeconds, ffprobe: o.ffprobe, logger: o.logger, storage: this.storage, transcoder: transcoderHealth, now: this.now });
     o.stream.onChange((s, prev) => {
       o.logger.info({ event: 'stream_state', stream: o.ladder.name, state: s.state, previous: prev.state }, `stream ${s.state}`);
-      if (s.state === 'offline') void this.clearMaster();
+      if (s.state === 'offline') {
+        this.ingest.reset();
+        void this.master.clear();
+      }
     });
   }
 
@@ -156,22 +119,21 @@ export class LivePipeline {
     // The master playlist is written before "live" is announced: a player told "live" finds it.
     const allReady = obs.publisher && this.o.ladder.all.every((r) => ready.includes(r.id));
     const wasLive = stream.state.state === 'live';
-    const masterChanged = allReady || wasLive ? await this.updateMaster(obs) : false;
+    const masterChanged = allReady || wasLive ? await this.master.update(obs) : false;
     // No master playlist on disk (it could not be written): not "live" yet, whatever the renditions say.
-    const announce = allReady && !wasLive && this.masterText === '' ? [] : ready;
+    const announce = allReady && !wasLive && !this.master.written ? [] : ready;
     stream.dispatch({ type: 'observed', at: obs.at, publisher: obs.publisher, publisherSince: obs.publisherSince, ready: announce });
     stream.dispatch({ type: 'tick', at: obs.at });
     if (masterChanged && wasLive && stream.state.state === 'live') this.o.onRenditionsChange?.();
     this.driveTranscoder(obs);
-    this.sample(obs);
-    void this.measureKeyframes(obs);
+    this.ingest.observed(obs);
     return obs;
   }
 
   status(): StreamStatus {
     const s = this.o.stream.state;
     const ready = new Set(this.last?.ready ?? []);
-    const entries = this.entries();
+    const entries = this.master.entries();
     const renditions: StatusRendition[] =
       s.state === 'offline'
         ? []
@@ -209,65 +171,11 @@ export class LivePipeline {
 
   /** The last ten minutes of input figures, one point every 5 s while a publisher is on. */
   history(): HealthSample[] {
-    return this.samples;
+    return this.ingest.history();
   }
 
   health(): IngestHealth {
-    const obs = this.last;
-    const src = obs?.source;
-    const keyframeTooLong = Boolean(obs?.publisher && this.keyframe.interval && this.keyframe.interval > this.o.fragmentSeconds + 0.25);
-    const recent = this.samples.filter((x) => Date.parse(x.at) > this.now() - 60_000 && x.inputKbps).map((x) => x.inputKbps!);
-    const mean = recent.reduce((a, b) => a + b, 0) / (recent.length || 1);
-    const cv = recent.length >= 6 ? Math.sqrt(recent.reduce((a, b) => a + (b - mean) ** 2, 0) / recent.length) / mean : 0;
-    const speed = this.o.transcoder?.status().progress?.speed;
-    const advice: IngestHealth['advice'] = [];
-    if (keyframeTooLong) advice.push('keyframe_too_long');
-    if (obs?.publisher && recent.length >= 3 && mean > TOO_HIGH_KBPS) advice.push('bitrate_too_high');
-    if (obs?.publisher && cv > UNSTABLE_CV) advice.push('bitrate_unstable');
-    if (obs?.publisher && speed !== undefined && speed > 0 && speed < 0.9) advice.push('transcoder_slow');
-    const storage = this.storage?.current();
-    if (storage?.problem === 'disk_full') advice.push('disk_full');
-    else if (storage?.problem === 'disk_low') advice.push('disk_low');
-    else if (storage?.problem === 'unwritable') advice.push('disk_unwritable');
-    return {
-      advice,
-      ...(storage ? { storage } : {}),
-      nginxUp: obs?.nginxUp ?? false,
-      publisher: obs?.publisher ?? false,
-      inputKbps: src ? Math.round((src.bwIn || (obs?.renditions.find((r) => r.id === 'source')?.segmentBitrate ?? 0)) / 1000) : undefined,
-      width: src?.video?.width,
-      height: src?.video?.height,
-      fps: src?.video?.fps,
-      videoCodec: src?.video?.codec,
-      audioCodec: src?.audio?.codec,
-      keyframeIntervalSec: obs?.publisher ? this.keyframe.interval : undefined,
-      keyframeTooLong,
-      transcoder: this.o.transcoder?.status() ?? { phase: 'stopped', restarts: 0 },
-      renditions: (obs?.renditions ?? []).map((r) => ({
-        id: r.id,
-        ready: r.ready,
-        publishing: r.publishing,
-        segments: r.segments,
-        lastSegmentAgeSec: r.lastSegmentAgeSec === undefined ? undefined : Math.round(r.lastSegmentAgeSec * 10) / 10,
-      })),
-    };
-  }
-
-  private sample(obs: Observation): void {
-    if (!obs.publisher || obs.at - this.lastSampleAt < 5000) return;
-    this.lastSampleAt = obs.at;
-    const h = this.health();
-    this.samples.push({
-      at: new Date(obs.at).toISOString(),
-      inputKbps: h.inputKbps,
-      fps: h.fps,
-      width: h.width,
-      height: h.height,
-      keyframeIntervalSec: h.keyframeIntervalSec,
-      transcoderSpeed: h.transcoder.progress?.speed,
-    });
-    const cutoff = obs.at - 10 * 60_000;
-    while (this.samples.length > 0 && Date.parse(this.samples[0]!.at) < cutoff) this.samples.shift();
+    return this.ingest.health();
   }
 
   private driveTranscoder(obs: Observation): void {
@@ -296,64 +204,4 @@ export class LivePipeline {
     });
   }
 
-  private entries(): MasterEntry[] {
-    return masterEntries(this.o.ladder, this.listed);
-  }
-
-  /** Writes the master playlist if its content changed; true when it did. */
-  private async updateMaster(obs: Observation): Promise<boolean> {
-    for (const r of obs.renditions) {
-      if (r.ready && r.media && !this.listed.has(r.id)) this.listed.set(r.id, r.media);
-      // The source may change resolution when OBS's settings change; follow it.
-      const prev = this.listed.get(r.id);
-      if (r.ready && r.media && prev && (prev.width !== r.media.width || prev.height !== r.media.height)) this.listed.set(r.id, r.media);
-    }
-    const text = masterPlaylist(this.entries());
-    if (text === this.masterText) return false;
-    const file = path.join(this.o.masterDir, `${this.o.ladder.name}.m3u8`);
-    const tmp = `${file}.tmp`;
-    try {
-      await mkdir(this.o.masterDir, { recursive: true });
-      await writeFile(tmp, text);
-      await rename(tmp, file);
-    } catch (err) {
-      // A full disk must not stop the state from being observed: the previous master stays, and the next
-      // observation tries again (health says why: storage).
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== this.masterWriteError) this.o.logger.error({ event: 'master_write_failed', code }, 'could not write the master playlist');
-      this.masterWriteError = code;
-      await rm(tmp, { force: true }).catch(() => undefined);
-      return false;
-    }
-    this.masterWriteError = undefined;
-    this.masterText = text;
-    this.o.logger.info({ event: 'master_written', stream: this.o.ladder.name, renditions: [...this.listed.keys()] }, 'master playlist written');
-    return true;
-  }
-
-  private async clearMaster(): Promise<void> {
-    this.listed.clear();
-    this.masterText = '';
-    this.keyframe = { at: 0, samples: [] };
-    await rm(path.join(this.o.masterDir, `${this.o.ladder.name}.m3u8`), { force: true });
-  }
-
-  private async measureKeyframes(obs: Observation): Promise<void> {
-    const source = obs.renditions.find((r) => r.id === 'source');
-    if (!obs.publisher || !source?.newestSegmentPath || !source.playlist) return;
-    if (source.newestSegmentPath === this.keyframe.segment || obs.at - this.keyframe.at < 6_000) return;
-    const duration = source.playlist.segments[source.playlist.segments.length - 1]?.duration ?? 0;
-    this.keyframe = { ...this.keyframe, at: obs.at, segment: source.newestSegmentPath };
-    try {
-      const times = await probeKeyframeTimes(this.o.ffprobe, source.newestSegmentPath);
-      const interval = keyframeInterval(times, duration);
-      if (interval === undefined) return;
-      // The median of the last few segments: one odd segment (the first one, a scene change) is not a trend.
-      const samples = [...this.keyframe.samples, interval].slice(-5);
-      const sorted = [...samples].sort((a, b) => a - b);
-      this.keyframe = { ...this.keyframe, samples, interval: sorted[Math.floor(sorted.length / 2)] };
-    } catch (err) {
-      this.o.logger.debug({ event: 'keyframe_probe_failed', err: (err as Error).message }, 'keyframe probe failed');
-    }
-  }
 }
