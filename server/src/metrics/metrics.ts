@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { metricsRoute } from './access.js';
 import type { StreamStateName } from '../stream/state-machine.js';
 import type { StreamStatus } from '../stream/status.js';
 
@@ -45,39 +45,6 @@ export interface Metrics {
   routes(app: FastifyInstance): void;
 }
 
-/** What the access rule needs to know about a request. */
-export interface MetricsRequest {
-  /** The X-Forwarded-For header: nginx always sets it, so its presence means "came from outside". */
-  forwardedFor: string | string[] | undefined;
-  /** The socket's peer, not req.ip (which trusts X-Forwarded-For from loopback). */
-  remoteAddress: string | undefined;
-  authorization: string | undefined;
-}
-
-export type MetricsAccess = { allowed: true } | { allowed: false; status: 401 | 404 };
-
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
-}
-
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
-/**
- * Who may read /metrics. A Prometheus on this machine scraping the loopback listener directly always may;
- * anything that came through nginx sees nothing (404) unless a token is configured, and then needs it.
- */
-export function metricsAccess(req: MetricsRequest, token: string | undefined): MetricsAccess {
-  const forwarded = req.forwardedFor !== undefined;
-  if (!forwarded && isLoopback(req.remoteAddress)) return { allowed: true };
-  if (!token) return { allowed: false, status: 404 };
-  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.authorization ?? '');
-  // Digests have equal length, so the comparison takes the same time whatever the length of the guess.
-  if (m && timingSafeEqual(digest(m[1]!), digest(token))) return { allowed: true };
-  return { allowed: false, status: 401 };
-}
-
 function freeBytes(storage: unknown): number | undefined {
   if (typeof storage !== 'object' || storage === null) return undefined;
   const v = (storage as { freeBytes?: unknown }).freeBytes;
@@ -98,13 +65,40 @@ export function createMetrics(src: MetricsSources, opts: MetricsOptions = {}): M
   if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'cdp_' });
 
   // One status/health read per scrape, shared by the gauges that need it.
-  let snapshot: { at: number; status: Pick<StreamStatus, 'state' | 'renditions'>; health: MetricsHealth } | null = null;
+  let snapshot: Snapshot | null = null;
   const read = () => {
     const now = Date.now();
     if (!snapshot || now - snapshot.at > 250) snapshot = { at: now, status: src.status(), health: src.health() };
     return snapshot;
   };
+  const seen = new Map<string, number>();
+  streamMetrics(registers, read, src, seen);
+  audienceMetrics(registers, src, seen);
+  serviceMetrics(registers, src);
+  // Only once the pipeline reports disk space: a gauge without labels would otherwise show a false 0.
+  let storageGauge: Gauge | null = null;
+  const scrape = async () => {
+    snapshot = null;
+    if (!storageGauge && freeBytes(read().health.storage) !== undefined) {
+      storageGauge = new Gauge({
+        name: 'cdp_storage_free_bytes',
+        help: 'Free space where HLS segments and the database are written',
+        registers,
+        collect() {
+          this.set(freeBytes(read().health.storage) ?? 0);
+        },
+      });
+    }
+    return registry.metrics();
+  };
+  return { registry, scrape, routes: (app) => metricsRoute(app, registry.contentType, scrape, opts.token) };
+}
 
+type Snapshot = { at: number; status: Pick<StreamStatus, 'state' | 'renditions'>; health: MetricsHealth };
+type Registers = Registry[];
+
+/** The stream: its state, the input's figures, each rendition's readiness, the ladder's restarts. */
+function streamMetrics(registers: Registers, read: () => Snapshot, src: MetricsSources, seen: Map<string, number>): void {
   new Gauge({
     name: 'cdp_stream_state',
     help: 'Stream state: 1 for the current state, 0 for the others',
@@ -156,7 +150,6 @@ export function createMetrics(src: MetricsSources, opts: MetricsOptions = {}): M
       for (const [rendition, ok] of ready) this.set({ rendition }, ok ? 1 : 0);
     },
   });
-  const seen = new Map<string, number>();
   new Counter({
     name: 'cdp_transcoder_restarts_total',
     help: 'Times the ladder ffmpeg was restarted after exiting unexpectedly',
@@ -165,6 +158,10 @@ export function createMetrics(src: MetricsSources, opts: MetricsOptions = {}): M
       this.inc(follow(seen, 'restarts', read().health.transcoder.restarts));
     },
   });
+}
+
+/** The audience: viewers now and at the peak, chat messages accepted and refused. */
+function audienceMetrics(registers: Registers, src: MetricsSources, seen: Map<string, number>): void {
   new Gauge({
     name: 'cdp_viewers',
     help: 'Viewers now (sessions counted once across tabs and instances)',
@@ -198,6 +195,10 @@ export function createMetrics(src: MetricsSources, opts: MetricsOptions = {}): M
       for (const [reason, n] of src.chat().rejected) this.inc({ reason }, follow(seen, `rejected:${reason}`, n));
     },
   });
+}
+
+/** The service itself: open sockets by protocol, each supervised nginx. */
+function serviceMetrics(registers: Registers, src: MetricsSources): void {
   new Gauge({
     name: 'cdp_websocket_connections',
     help: 'Open websocket connections on this instance, by protocol',
@@ -219,42 +220,6 @@ export function createMetrics(src: MetricsSources, opts: MetricsOptions = {}): M
       for (const [instance, up] of Object.entries(src.nginxUp())) this.set({ instance }, up ? 1 : 0);
     },
   });
-  // Only once the pipeline reports disk space: a gauge without labels would otherwise show a false 0.
-  let storageGauge: Gauge | null = null;
-  const scrape = async () => {
-    snapshot = null;
-    if (!storageGauge && freeBytes(read().health.storage) !== undefined) {
-      storageGauge = new Gauge({
-        name: 'cdp_storage_free_bytes',
-        help: 'Free space where HLS segments and the database are written',
-        registers,
-        collect() {
-          this.set(freeBytes(read().health.storage) ?? 0);
-        },
-      });
-    }
-    return registry.metrics();
-  };
-
-  return {
-    registry,
-    scrape,
-    routes(app) {
-      app.get('/metrics', async (req: FastifyRequest, reply) => {
-        const access = metricsAccess(
-          { forwardedFor: req.headers['x-forwarded-for'], remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization },
-          opts.token,
-        );
-        if (!access.allowed && access.status === 404) return reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' });
-        if (!access.allowed) {
-          return reply
-            .code(401)
-            .header('www-authenticate', 'Bearer realm="metrics"')
-            .send({ error: 'unauthorized', message: 'Se requiere un token / a bearer token is required' });
-        }
-        const text = await scrape();
-        return reply.header('content-type', registry.contentType).header('cache-control', 'no-store').send(text);
-      });
-    },
-  };
 }
+
+export { isLoopback, metricsAccess, type MetricsAccess, type MetricsRequest } from './access.js';
