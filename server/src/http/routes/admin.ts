@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ChatService } from '../../chat/chat-service.js';
 import { chatCsv, exportFileName } from '../../chat/export-csv.js';
-import { TokenBucket } from '../../chat/rate-limit.js';
 import { toPublic, type ChatMessage } from '../../chat/protocol.js';
 import type { Logger } from '../../log/logger.js';
 import { KeyError, type PublishAuth } from '../../ingest/publish-auth.js';
@@ -10,7 +9,8 @@ import type { StreamSessions } from '../../storage/stream-sessions.js';
 import { SiteSchema, type SiteSettings } from '../../storage/site-settings.js';
 import type { HealthSample } from '../../observe/live-pipeline.js';
 import type { AdminSessions } from '../admin-sessions.js';
-import { ADMIN_COOKIE, DEVICE_COOKIE, newSessionId, parseCookies } from '../identity.js';
+import { AdminSignIn, type DeviceSigner } from '../admin-sign-in.js';
+import { ADMIN_COOKIE, parseCookies } from '../identity.js';
 import { limitRoutes, type ApiLimits } from '../rate-limits.js';
 
 export interface AdminDeps {
@@ -90,14 +90,6 @@ declare module 'fastify' {
   }
 }
 
-/** Signs and checks the admin-device cookie (the viewer cookie's HMAC, another name and purpose). */
-export interface DeviceSigner {
-  sign(id: string): string;
-  verify(value: string | undefined): string | undefined;
-}
-
-const DEVICE_YEAR = 365 * 24 * 3600;
-
 /**
  * The admin API, as one encapsulated plugin under /api/v1/admin: its guard and its rate limit are the
  * plugin's own hooks, so they run for every route of it — and for its not-found answers — whatever the
@@ -108,32 +100,8 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
 }
 
 function adminPlugin(admin: FastifyInstance, d: AdminDeps): void {
-  // Wrong passwords: five, then one more every 12 s — per address for an unknown browser, and per
-  // device for a browser that signed in before (its signed cookie). Someone on the church's Wi-Fi
-  // guessing passwords cannot lock the pastor's own computer out.
-  const failures = new Map<string, TokenBucket>();
-  const bucketFor = (key: string) => {
-    let b = failures.get(key);
-    if (!b) {
-      if (failures.size > 10_000) failures.clear();
-      b = new TokenBucket(1 / 12, 5, Date.now());
-      failures.set(key, b);
-    }
-    return b;
-  };
-  const deviceOf = (req: FastifyRequest) => d.devices.verify(parseCookies(req.headers.cookie).get(DEVICE_COOKIE));
-  const attemptKey = (req: FastifyRequest) => {
-    const device = deviceOf(req);
-    return device ? `device:${device}` : `ip:${req.ip}`;
-  };
-  // Secure whenever TLS is configured or the request itself came over HTTPS (nginx says so from loopback).
-  const secure = (req: FastifyRequest) => d.secureCookies || req.protocol === 'https';
-  const cookie = (req: FastifyRequest, token: string, maxAge: number) =>
-    `${ADMIN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure(req) ? '; Secure' : ''}`;
-  const deviceCookie = (req: FastifyRequest, id: string) =>
-    `${DEVICE_COOKIE}=${d.devices.sign(id)}; Path=/api/v1/admin/login; HttpOnly; SameSite=Strict; Max-Age=${DEVICE_YEAR}${secure(req) ? '; Secure' : ''}`;
-
-  limitRoutes(admin, d.rateLimits, 'admin', (req) => (req.routeOptions.config?.apiGroup === 'login' ? attemptKey(req) : req.ip));
+  const signIn = new AdminSignIn(d.devices, d.secureCookies);
+  limitRoutes(admin, d.rateLimits, 'admin', (req) => (req.routeOptions.config?.apiGroup === 'login' ? signIn.attemptKey(req) : req.ip));
   // Everything here needs a session, and a CSRF token for changes — but the routes declared open.
   admin.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.routeOptions.config?.open === true) return;
@@ -146,26 +114,29 @@ function adminPlugin(admin: FastifyInstance, d: AdminDeps): void {
   // A signed-in admin asking for a route that does not exist: the path is not echoed.
   admin.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
   for (const extend of d.extensions ?? []) extend(admin);
+  signInRoutes(admin, d, signIn);
+  dashboardRoutes(admin, d);
+  moderationRoutes(admin, d);
+  exportRoute(admin, d);
+}
 
+/** Login (wrong passwords limited per address or per admin device), the session check, logout. */
+function signInRoutes(admin: FastifyInstance, d: AdminDeps, signIn: AdminSignIn): void {
   admin.post('/login', { config: { open: true, apiGroup: 'login' } }, async (req, reply) => {
-    const bucket = bucketFor(attemptKey(req));
-    const wait = bucket.waitSeconds(Date.now());
+    const wait = signIn.waitSeconds(req);
     if (wait > 0) {
       return reply.code(429).header('retry-after', String(wait)).send({ error: 'rate_limited', message: `Demasiados intentos; espere ${wait} s / too many attempts; wait ${wait} s` });
     }
     const body = Login.safeParse(req.body);
     if (!body.success) return bad(reply, body.error);
     if (!d.checkPassword(body.data.password)) {
-      bucket.take(Date.now());
+      signIn.failed(req);
       d.logger.warn({ event: 'admin_login_failed', ip: req.ip }, 'admin login failed');
       return reply.code(401).send({ error: 'bad_password', message: 'Contraseña incorrecta / wrong password' });
     }
     const s = d.sessions.create();
     d.logger.info({ event: 'admin_login', ip: req.ip }, 'admin signed in');
-    const device = deviceOf(req) ?? newSessionId(Date.now());
-    return reply
-      .header('set-cookie', [cookie(req, s.token, d.sessionTtlSec), deviceCookie(req, device)])
-      .send({ csrfToken: s.csrf, expiresAt: s.expiresAt });
+    return reply.header('set-cookie', signIn.cookies(req, s.token, d.sessionTtlSec)).send({ csrfToken: s.csrf, expiresAt: s.expiresAt });
   });
 
   // Open to everyone: tells the page whether its cookie is still a session (no 401 in the console).
@@ -176,10 +147,13 @@ function adminPlugin(admin: FastifyInstance, d: AdminDeps): void {
 
   admin.post('/logout', async (req, reply) => {
     d.sessions.destroy(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
-    return reply.header('set-cookie', cookie(req, '', 0)).send({ ok: true });
+    return reply.header('set-cookie', signIn.sessionCookie(req, '', 0)).send({ ok: true });
   });
 
-  // ── dashboard ──
+}
+
+/** What the dashboard shows and changes: figures, health history, the site, the stream key. */
+function dashboardRoutes(admin: FastifyInstance, d: AdminDeps): void {
   admin.get('/overview', async () => ({ ...d.overview(), obsServer: d.obsServer }));
   admin.get('/health/history', async () => ({ samples: d.healthHistory() }));
   admin.get('/site', async () => d.site.get());
@@ -205,7 +179,10 @@ function adminPlugin(admin: FastifyInstance, d: AdminDeps): void {
     }
   });
 
-  // ── chat moderation ──
+}
+
+/** Chat moderation: messages, sanctions, settings, clear, pin; the broadcasts a chat can be exported by. */
+function moderationRoutes(admin: FastifyInstance, d: AdminDeps): void {
   const withIds = (m: ChatMessage) => ({ ...toPublic(m), deleted: Boolean(m.deleted) });
   admin.get('/chat/messages', async () => ({ messages: (await d.chat.history()).map(withIds), pinned: d.chat.currentPinned()?.id ?? null }));
 
@@ -251,6 +228,10 @@ function adminPlugin(admin: FastifyInstance, d: AdminDeps): void {
 
   admin.get('/stream-sessions', async () => ({ sessions: d.streamSessions.recent(50) }));
 
+}
+
+/** The chat of a broadcast or a date range, as JSON or as CSV for Excel in Chilean Spanish. */
+function exportRoute(admin: FastifyInstance, d: AdminDeps): void {
   admin.get('/chat/export', async (req, reply) => {
     const q = ExportQuery.safeParse(req.query);
     if (!q.success) return bad(reply, q.error);
