@@ -1,3 +1,7 @@
+// Over 300 lines on purpose: one service holds every rule a message passes (names, limits, filters,
+// sanctions, slow mode, join notices) and every moderation act on the same state (settings, the pinned
+// message, the per-address buckets). The pure parts already live in rules.ts and nick-key.ts; splitting
+// the rest would spread one state over two objects that must agree.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
 import type { ChatBus, ChatEvent } from './bus/chat-bus.js';
