@@ -228,3 +228,13 @@ export async function installRecorder(context: BrowserContext): Promise<void> {
 export async function readRecord(page: Page): Promise<PageRecord> {
   return page.evaluate(() => (window as unknown as { __cdpRecord: PageRecord }).__cdpRecord);
 }
+
+/** Through the page's own form: type the name, press "Entrar al chat", then the composer shows the name. */
+export async function enterChat(page: Page, nick: string): Promise<void> {
+  await page.getByText('¿Cuál es su nombre?').waitFor({ timeout: 10_000 });
+  await page.getByLabel('Su nombre').fill(nick);
+  await page.getByRole('button', { name: 'Entrar al chat' }).click();
+  await page.locator('.chat-identity', { hasText: `Escribe como ${nick}` }).waitFor({ timeout: 10_000 });
+  // The composer is usable once the socket is open.
+  await page.locator('.chat-composer input[placeholder="Escriba un mensaje…"]').waitFor({ timeout: 10_000 });
+}

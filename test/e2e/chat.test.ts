@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { cleanupService, publish, startService, sleep, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
 import { adminCall, adminLogin, connect, type TestSocket } from '../helpers/ws-client.js';
-import { describeProblems, launchBrowser, snapshotWebDist, newViewer, screenshot, waitForPlaying, waitForStage, type Viewer } from './browser.js';
+import { describeProblems, enterChat, launchBrowser, newViewer, screenshot, snapshotWebDist, type Viewer, waitForPlaying, waitForStage } from './browser.js';
 
 const PASSWORD = 'clave-de-prueba-e2e-chat';
 
@@ -33,15 +33,6 @@ async function waitForGone(page: Page, text: string, timeoutMs = 10_000) {
   return waitFor(`"${text}" to leave the chat`, async () => !(await shownMessages(page)).some((m) => m.text === text), timeoutMs, 100);
 }
 
-/** Through the page's own form: type the name, press "Entrar al chat", then the composer shows the name. */
-async function enterChat(page: Page, nick: string) {
-  await page.getByText('¿Cuál es su nombre?').waitFor({ timeout: 10_000 });
-  await page.getByLabel('Su nombre').fill(nick);
-  await page.getByRole('button', { name: 'Entrar al chat' }).click();
-  await page.locator('.chat-identity', { hasText: `Escribe como ${nick}` }).waitFor({ timeout: 10_000 });
-  // The composer is usable once the socket is open.
-  await page.locator('.chat-composer input[placeholder="Escriba un mensaje…"]').waitFor({ timeout: 10_000 });
-}
 
 async function typeAndSend(page: Page, text: string, how: 'enter' | 'click') {
   const box = page.getByLabel('Mensaje', { exact: true });

@@ -8,19 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { cleanupService, startService, waitFor, type ServiceHandle } from '../helpers/platform.js';
 import { adminCall, adminLogin, connect, type TestSocket } from '../helpers/ws-client.js';
-import { describeProblems, launchBrowser, newViewer, snapshotWebDist, type Viewer } from './browser.js';
+import { describeProblems, enterChat, launchBrowser, newViewer, snapshotWebDist, type Viewer } from './browser.js';
 
 const PASSWORD = 'clave-de-prueba-e2e-avisos';
 
 const joinLines = (page: Page) => page.locator('.chat-messages > .chat-join').evaluateAll((items) => items.map((li) => (li.textContent ?? '').trim()));
 const texts = (page: Page) => page.locator('.chat-messages .chat-text').evaluateAll((items) => items.map((el) => el.textContent ?? ''));
 
-async function enterChat(page: Page, nick: string) {
-  await page.getByText('¿Cuál es su nombre?').waitFor({ timeout: 10_000 });
-  await page.getByLabel('Su nombre').fill(nick);
-  await page.getByRole('button', { name: 'Entrar al chat' }).click();
-  await page.locator('.chat-composer input[placeholder="Escriba un mensaje…"]').waitFor({ timeout: 10_000 });
-}
 
 describe('join notices in the browser (Chromium): to other viewers and legacy clients, switchable off', { timeout: 120_000 }, () => {
   let svc: ServiceHandle | undefined;

@@ -8,17 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { cleanupService, sleep, startService, waitFor, type ServiceHandle } from '../helpers/platform.js';
 import { adminCall, adminLogin, connect, type TestSocket } from '../helpers/ws-client.js';
-import { launchBrowser, newViewer, snapshotWebDist, type Viewer } from './browser.js';
+import { enterChat, launchBrowser, newViewer, snapshotWebDist, type Viewer } from './browser.js';
 
 const PASSWORD = 'clave-de-prueba-e2e-domingo';
 
-async function enterChat(page: Page, nick: string) {
-  await page.getByText('¿Cuál es su nombre?').waitFor({ timeout: 10_000 });
-  await page.getByLabel('Su nombre').fill(nick);
-  await page.getByRole('button', { name: 'Entrar al chat' }).click();
-  await page.locator('.chat-identity', { hasText: `Escribe como ${nick}` }).waitFor({ timeout: 10_000 });
-  await page.locator('.chat-composer input[placeholder="Escriba un mensaje…"]').waitFor({ timeout: 10_000 });
-}
 
 const box = (page: Page) => page.getByLabel('Mensaje', { exact: true });
 const shownTexts = (page: Page) => page.locator('.chat-messages > .chat-message .chat-text').allInnerTexts();

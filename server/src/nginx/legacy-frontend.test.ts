@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { webModel } from '../../../test/helpers/nginx-models.js';
 import { inlineScriptHashes, inlineScripts, legacyFrontendSite } from './legacy-frontend.js';
 import { nginxPaths, renderWebConfig, type WebNginxModel } from './nginx-config.js';
 
@@ -14,17 +15,7 @@ const FIXTURE = path.resolve(here, '..', '..', '..', 'test', 'fixtures', 'legacy
 const NGINX = '/usr/sbin/nginx';
 const sha = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
 
-const web = (over: Partial<WebNginxModel> = {}): WebNginxModel => ({
-  prefix: '/srv/cdp/data/nginx-web',
-  httpPort: 8080,
-  internalPort: 8090,
-  hlsRoot: '/srv/cdp/data/media/hls',
-  masterRoot: '/srv/cdp/data/media/master',
-  webRoot: '/srv/cdp/web/dist',
-  pageRoot: '/srv/cdp/data/www',
-  acmeRoot: '/srv/cdp/data/acme',
-  ...over,
-});
+const web = webModel;
 
 describe('the old frontend served on the same origin', () => {
   test('inline scripts are found exactly as written; scripts with src are not', () => {

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { webModel } from '../../../test/helpers/nginx-models.js';
 import { matchSnapshot as matchIn } from '../../../test/helpers/snapshot.js';
 import { nginxPaths, PAGE_CSP, renderMediaConfig, renderWebConfig, type MediaNginxModel, type WebNginxModel } from './nginx-config.js';
 
@@ -29,17 +30,7 @@ const media = (over: Partial<MediaNginxModel> = {}): MediaNginxModel => ({
   ...over,
 });
 
-const web = (over: Partial<WebNginxModel> = {}): WebNginxModel => ({
-  prefix: '/srv/cdp/data/nginx-web',
-  httpPort: 8080,
-  internalPort: 8090,
-  hlsRoot: '/srv/cdp/data/media/hls',
-  masterRoot: '/srv/cdp/data/media/master',
-  webRoot: '/srv/cdp/web/dist',
-  pageRoot: '/srv/cdp/data/www',
-  acmeRoot: '/srv/cdp/data/acme',
-  ...over,
-});
+const web = webModel;
 
 const TLS = { port: 443, certFile: '/etc/cdp/tls/fullchain.pem', keyFile: '/etc/cdp/tls/privkey.pem' };
 
