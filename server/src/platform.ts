@@ -34,6 +34,7 @@ import { Identity } from './http/identity.js';
 import { legacyApi, legacyCodec, legacyStreamEvents } from './http/legacy-api.js';
 import { LiveStream } from './stream/live-stream.js';
 import { createMetrics } from './metrics/metrics.js';
+import { createSimulcast } from './simulcast/simulcast.js';
 
 export interface Platform {
   logger: Logger;
@@ -288,6 +289,18 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     },
     { token: config.metricsToken },
   );
+  const simulcast = createSimulcast({
+    dataDir: config.dataDir,
+    initial: config.simulcast,
+    ffmpeg: config.binaries.ffmpeg,
+    rtmpPort: config.rtmpPort,
+    streamName: ladder.source.streamName,
+    logger,
+    redactor,
+    source: () => pipeline.health(),
+    registry: metrics.registry,
+  });
+  stream.onChange((s) => simulcast.onStreamChange(s.state));
 
   const app = await buildApp({
     logger,
@@ -330,6 +343,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
           }),
           healthHistory: () => pipeline.history(),
           obsServer: `rtmp://${new URL(config.publicUrl).hostname}:${config.rtmpPort}/live`,
+          extensions: [simulcast.adminRoutes],
         }),
       (a) =>
         callbackRoutes(a, {
@@ -400,8 +414,8 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
       gateway.closeAll(WS_CLOSE.goingAway);
       legacyGateway.closeAll(WS_CLOSE.goingAway);
       step('websockets_closed');
-      // 3. The ladder (SIGINT, then SIGKILL).
-      await pipeline.stop();
+      // 3. The simulcast copies and the ladder (SIGINT, then SIGKILL).
+      await Promise.all([simulcast.stop(), pipeline.stop()]);
       step('ffmpeg_stopped');
       // 4. nginx quits (a connected publisher makes nginx-rtmp linger: stop() escalates).
       await Promise.all([webNginx.stop(), mediaNginx.stop()]);
