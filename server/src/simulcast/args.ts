@@ -1,8 +1,13 @@
 import { publishUrl } from './destinations.js';
 
-/** The loopback source every copy plays: the source rendition inside the internal HLS application. */
+/**
+ * The loopback source every copy plays: the publisher's stream in the ingest application, as the ladder
+ * reads it. There nginx-rtmp starts each player at a keyframe, video first (`wait_key`, `wait_video`);
+ * played from the internal `hls` application, which lacks both, ffmpeg fails to open it ("Invalid data found
+ * when processing input").
+ */
 export function sourceUrl(rtmpPort: number, streamName: string): string {
-  return `rtmp://127.0.0.1:${rtmpPort}/hls/${streamName}`;
+  return `rtmp://127.0.0.1:${rtmpPort}/live/${streamName}`;
 }
 
 /**

@@ -52,7 +52,7 @@ describe('what ffmpeg is given', () => {
     const args = relayArgs({ source: sourceUrl(1935, 'envivo'), url: 'rtmp://h/app', key: 'secretkey' });
     assert.deepEqual(args, [
       '-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1', '-rw_timeout', '10000000',
-      '-i', 'rtmp://127.0.0.1:1935/hls/envivo', '-map', '0:v?', '-map', '0:a?', '-c', 'copy',
+      '-i', 'rtmp://127.0.0.1:1935/live/envivo', '-map', '0:v?', '-map', '0:a?', '-c', 'copy',
       '-flvflags', 'no_duration_filesize', '-rw_timeout', '10000000', '-f', 'flv', 'rtmp://h/app/secretkey',
     ]);
   });

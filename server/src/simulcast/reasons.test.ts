@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyFailure, reasonText } from './reasons.js';
 
-const SRC = 'rtmp://127.0.0.1:1935/hls/envivo';
+const SRC = 'rtmp://127.0.0.1:1935/live/envivo';
 const c = (text: string, bytes = 0) => classifyFailure(text.split('\n'), SRC, bytes);
 
 describe('why a destination failed, from ffmpeg stderr', () => {

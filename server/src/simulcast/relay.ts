@@ -77,12 +77,13 @@ export class Relay {
       log.info({ event: 'simulcast_started', destination: o.name, pid }, 'simulcast copy started');
     });
     this.supervisor.on('exited', ({ code, signal, restartInMs }) => {
+      const sent = this.runBytes;
       this.endRun();
       if (restartInMs === undefined) {
         log.info({ event: 'simulcast_stopped', destination: o.name, code, signal }, 'simulcast copy stopped');
         return;
       }
-      const failure = classifyFailure(this.lines, o.source, this.runBytes);
+      const failure = classifyFailure(this.lines, o.source, sent);
       this.reason = { code: failure, ...REASONS[failure], at: new Date(this.now()).toISOString() };
       this.reconnects += 1;
       this.phase = 'failing';
