@@ -29,6 +29,8 @@ export interface RelayOptions {
   restartDelayMs?: number;
   maxRestartDelayMs?: number;
   now?: () => number;
+  /** Told the running copy's pid (undefined once it exited), so a later start can end an orphan. */
+  onPid?: (pid: number | undefined) => void;
 }
 
 /**
@@ -74,10 +76,12 @@ export class Relay {
       this.runBytes = 0;
       this.lastReport = null;
       this.phase = 'connecting';
+      o.onPid?.(pid);
       log.info({ event: 'simulcast_started', destination: o.name, pid }, 'simulcast copy started');
     });
     this.supervisor.on('exited', ({ code, signal, restartInMs }) => {
       const sent = this.runBytes;
+      o.onPid?.(undefined);
       this.endRun();
       if (restartInMs === undefined) {
         log.info({ event: 'simulcast_stopped', destination: o.name, code, signal }, 'simulcast copy stopped');

@@ -1,4 +1,7 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { commandLine, isAlive } from '../process/processes.js';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger.js';
 import type { Redactor } from '../log/redactor.js';
@@ -64,11 +67,23 @@ export function createSimulcast(d: SimulcastDeps): Simulcast {
   let on = false;
   let stopped = false;
   const log = d.logger.child({ component: 'simulcast', stream: d.streamName });
+  const pidDir = path.join(d.dataDir, 'simulcast');
+  endOrphans(pidDir, source, log);
 
   const relayOf = (dest: Destination): Relay => {
     let r = relays.get(dest.id);
     if (!r) {
-      r = new Relay({ name: dest.name, ffmpeg: d.ffmpeg, logger: log, redactor: d.redactor, source, restartDelayMs: d.restartDelayMs, maxRestartDelayMs: d.maxRestartDelayMs });
+      const pidFile = path.join(pidDir, `${dest.id}.pid`);
+      r = new Relay({
+        name: dest.name,
+        ffmpeg: d.ffmpeg,
+        logger: log,
+        redactor: d.redactor,
+        source,
+        restartDelayMs: d.restartDelayMs,
+        maxRestartDelayMs: d.maxRestartDelayMs,
+        onPid: (pid) => (pid ? writeFileSync(pidFile, String(pid)) : rmSync(pidFile, { force: true })),
+      });
       relays.set(dest.id, r);
     }
     return r;
@@ -139,4 +154,24 @@ export function createSimulcast(d: SimulcastDeps): Simulcast {
       await Promise.all([...relays.values()].map((r) => r.stop()));
     },
   };
+}
+
+/**
+ * Copies a killed service left running still publish to their destinations, which would refuse the new
+ * copy as a second publisher: they are ended, and the new copies start as soon as the stream state is
+ * known again (seconds).
+ */
+function endOrphans(pidDir: string, source: string, log: Logger): void {
+  mkdirSync(pidDir, { recursive: true, mode: 0o700 });
+  for (const name of readdirSync(pidDir)) {
+    if (!name.endsWith('.pid')) continue;
+    const file = path.join(pidDir, name);
+    const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
+    const cmd = pid > 1 && isAlive(pid) ? commandLine(pid) : undefined;
+    if (cmd && cmd[0]?.includes('ffmpeg') && cmd.includes(source)) {
+      process.kill(pid, 'SIGKILL');
+      log.warn({ event: 'simulcast_orphan_killed', pid }, 'ended a simulcast copy left by a previous start');
+    }
+    rmSync(file, { force: true });
+  }
 }
