@@ -100,6 +100,16 @@ export class Relay {
     void this.supervisor.run(args);
   }
 
+  /**
+   * A copy waiting out its backoff starts again now (our publisher is back after a blip: the destination
+   * should not wait up to the maximum delay for it). A running copy is left alone.
+   */
+  retryNow(args: string[]): void {
+    if (this.phase !== 'failing' || this.supervisor.up()) return;
+    this.supervisor.release();
+    void this.supervisor.run(args);
+  }
+
   get wanted(): boolean {
     return this.supervisor.wanted;
   }

@@ -65,6 +65,7 @@ export function createSimulcast(d: SimulcastDeps): Simulcast {
   const source = sourceUrl(d.rtmpPort, d.streamName);
   const relays = new Map<string, Relay>();
   let on = false;
+  let previous: StreamStateName = 'offline';
   let stopped = false;
   const log = d.logger.child({ component: 'simulcast', stream: d.streamName });
   const pidDir = path.join(d.dataDir, 'simulcast');
@@ -90,12 +91,15 @@ export function createSimulcast(d: SimulcastDeps): Simulcast {
   };
 
   /** Every destination to what it should be now: running if on and enabled, else stopped. */
-  const reconcile = () => {
+  const reconcile = (retryFailing = false) => {
     if (stopped) return;
     for (const dest of store.all()) {
       const relay = relayOf(dest);
-      if (on && dest.enabled) relay.run(relayArgs({ source, url: dest.url, key: dest.key }));
-      else void relay.stop();
+      const args = relayArgs({ source, url: dest.url, key: dest.key });
+      if (on && dest.enabled) {
+        relay.run(args);
+        if (retryFailing) relay.retryNow(args);
+      } else void relay.stop();
     }
     for (const [id, relay] of relays) {
       if (store.get(id)) continue;
@@ -144,6 +148,9 @@ export function createSimulcast(d: SimulcastDeps): Simulcast {
       }),
     onStreamChange(state) {
       const next = state !== 'offline';
+      // Back from "reconnecting": copies that failed while our source was gone start again at once.
+      if (next && on && state !== 'reconnecting' && previous === 'reconnecting') reconcile(true);
+      previous = state;
       if (next === on) return;
       on = next;
       reconcile();
