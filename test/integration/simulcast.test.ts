@@ -192,10 +192,10 @@ describe('simulcast to RTMP and RTMPS destinations from one publish', { timeout:
   test('/metrics has per-destination up, bytes out and reconnects; the public status is unchanged', async () => {
     const text = await (await fetch(`http://127.0.0.1:${svc.internalPort}/metrics`)).text();
     answers.push(text);
-    assert.match(text, /simulcast_destination_up\{destination="A"\} 1/);
-    assert.match(text, /simulcast_destination_up\{destination="C"\} 0/);
-    assert.match(text, /simulcast_bytes_out_total\{destination="B"\} [1-9]\d*/);
-    const reconnects = Number(/simulcast_reconnects_total\{destination="A"\} (\d+)/.exec(text)?.[1]);
+    assert.match(text, /cdp_simulcast_destination_up\{destination="A"\} 1/);
+    assert.match(text, /cdp_simulcast_destination_up\{destination="C"\} 0/);
+    assert.match(text, /cdp_simulcast_bytes_out_total\{destination="B"\} [1-9]\d*/);
+    const reconnects = Number(/cdp_simulcast_reconnects_total\{destination="A"\} (\d+)/.exec(text)?.[1]);
     assert.ok(reconnects >= 1);
     const status = await (await fetch(`${svc.base}/api/v1/status`)).text();
     answers.push(status);

@@ -11,7 +11,7 @@ export interface DestinationFigures {
 export function registerSimulcastMetrics(registry: Registry, figures: () => DestinationFigures[]): void {
   const labelNames = ['destination'] as const;
   new Gauge({
-    name: 'simulcast_destination_up',
+    name: 'cdp_simulcast_destination_up',
     help: '1 while the destination is receiving our stream',
     labelNames,
     registers: [registry],
@@ -21,7 +21,7 @@ export function registerSimulcastMetrics(registry: Registry, figures: () => Dest
     },
   });
   new Counter({
-    name: 'simulcast_bytes_out_total',
+    name: 'cdp_simulcast_bytes_out_total',
     help: 'Bytes sent to the destination since the service started',
     labelNames,
     registers: [registry],
@@ -31,7 +31,7 @@ export function registerSimulcastMetrics(registry: Registry, figures: () => Dest
     },
   });
   new Counter({
-    name: 'simulcast_reconnects_total',
+    name: 'cdp_simulcast_reconnects_total',
     help: 'Times the copy to the destination ended and was started again',
     labelNames,
     registers: [registry],

@@ -46,7 +46,10 @@ describe('simulcast admin API', () => {
       assert.ok(!list.body.includes(KEY));
       assert.deepEqual(list.json().presets.map((p: { id: string }) => p.id), ['youtube', 'facebook', 'other']);
       assert.equal(list.json().destinations[0].status.phase, 'off');
-      assert.ok(!(await s.registry.metrics()).includes(KEY));
+      const metrics = await s.registry.metrics();
+      assert.ok(!metrics.includes(KEY));
+      assert.match(metrics, /cdp_simulcast_destination_up\{destination="YouTube"\} 0/);
+      assert.match(metrics, /cdp_simulcast_reconnects_total\{destination="YouTube"\} 0/);
     } finally {
       await s.done();
     }
