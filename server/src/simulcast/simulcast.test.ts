@@ -100,6 +100,21 @@ describe('simulcast admin API', () => {
     }
   });
 
+  test('the config file seeds the list once; afterwards the stored list (the admin\'s) wins', async () => {
+    const s = await setup([{ name: 'Semilla', url: 'rtmp://127.0.0.1:1999/app', key: KEY, enabled: true }]);
+    try {
+      assert.equal(statSync(s.file).mode & 0o777, 0o600);
+      const again = createSimulcast({
+        dataDir: s.dataDir, initial: [{ name: 'Otra', url: 'rtmp://h/app', key: 'otra-clave-1234', enabled: true }], ffmpeg: '/bin/false', rtmpPort: 1935, streamName: 'envivo',
+        logger: pino({ level: 'silent' }), redactor: s.redactor, source: () => ({}),
+      });
+      assert.deepEqual(again.list().map((d) => d.name), ['Semilla']);
+      await again.stop();
+    } finally {
+      await s.done();
+    }
+  });
+
   test('advice appears only while on, for the destination\'s platform', async () => {
     const s = await setup([{ name: 'FB', url: 'rtmps://live-api-s.facebook.com:443/rtmp/', key: KEY, enabled: false }]);
     try {

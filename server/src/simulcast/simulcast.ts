@@ -61,7 +61,7 @@ export interface Simulcast {
  */
 export function createSimulcast(d: SimulcastDeps): Simulcast {
   const store = new DestinationStore(d.dataDir, d.initial);
-  for (const dest of store.all()) d.redactor.add(dest.key);
+  for (const dest of [...d.initial, ...store.all()]) d.redactor.add(dest.key);
   const source = sourceUrl(d.rtmpPort, d.streamName);
   const relays = new Map<string, Relay>();
   let on = false;
