@@ -53,16 +53,17 @@ export function DestinationRow({ d, client, loaded, live }: { d: SimulcastDestin
     }
   };
   return (
-    <li className="adm-row adm-simulcast">
+    <li className="adm-simulcast">
       <p className="adm-state-line">
         <span className={`adm-dot${st.phase === 'sending' ? ' is-live' : st.phase === 'off' ? '' : ' is-reconnecting'}`} aria-hidden="true" />
-        <strong>{d.name}</strong> — {s.phase[st.phase]}
+        <span>{d.name}</span>
+        <span className="adm-tag">{s.phase[st.phase]}</span>
       </p>
-      <p className="adm-small">
+      <p className="adm-simulcast-detail">
         {d.url} · {s.keySaved(d.key)}
       </p>
       {st.phase === 'sending' ? (
-        <p className="adm-small">
+        <p className="adm-simulcast-detail">
           {s.bitrate(st.bitrateKbps)} · {s.uptime(Math.floor(st.uptimeSec / 60))} · {s.reconnects(st.reconnects)}
         </p>
       ) : null}
@@ -87,7 +88,7 @@ export function DestinationRow({ d, client, loaded, live }: { d: SimulcastDestin
           <input type="checkbox" checked={d.enabled} onChange={(e) => void change(() => client.changeDestination(d.id, { enabled: e.currentTarget.checked }))} />
           <span>{s.enabled}</span>
         </label>
-        <button type="button" className="button button-quiet adm-danger" onClick={() => void change(() => client.removeDestination(d.id))}>
+        <button type="button" className="button button-quiet adm-small adm-danger-quiet" onClick={() => void change(() => client.removeDestination(d.id))}>
           {s.remove}
         </button>
         <span className="field-error" role="alert">
