@@ -11,7 +11,7 @@ describe('destination URL and key', () => {
     for (const u of ['http://example.com/live', 'srt://x:9000', 'rtmp://', 'rtmp://host/app name', 'rtmp:/host/app', 'file:///etc/passwd', '']) assert.equal(DestinationUrl.safeParse(u).success, false, u);
   });
   test('a key with spaces or control characters is refused', () => {
-    for (const k of ['abc def', 'abc\tdef', 'abc\ndef', 'abc\u0000def', 'clé-ñ', '']) assert.equal(DestinationKey.safeParse(k).success, false, JSON.stringify(k));
+    for (const k of ['abc def', 'abc\tdef', 'abc\ndef', 'abc\u0000def', 'clé-ñ123', '', 'abcde']) assert.equal(DestinationKey.safeParse(k).success, false, JSON.stringify(k));
     assert.ok(DestinationKey.safeParse('xxxx-yyyy-zzzz-wwww-vvvv').success);
     assert.ok(DestinationKey.safeParse('FB-12345678901234-0-Abcdefg?s_bl=1&s_sw=0').success);
   });

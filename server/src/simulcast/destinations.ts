@@ -56,7 +56,8 @@ export const DestinationUrl = z
 /** A platform's stream key: printable, no spaces or control characters (they would break the URL). */
 export const DestinationKey = z
   .string()
-  .min(1, 'no puede estar vacía / must not be empty')
+  // Shorter keys could not be told apart from ordinary text by the log redactor.
+  .min(6, 'debe tener al menos 6 caracteres / must be at least 6 characters')
   .max(512)
   .regex(/^[\x21-\x7e]+$/, 'no puede tener espacios ni caracteres de control / must not contain spaces or control characters');
 

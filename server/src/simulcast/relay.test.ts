@@ -68,4 +68,23 @@ describe('one destination\'s copy', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('an edited destination restarts its copy without counting a failure', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-'));
+    const logger = pino({ level: 'silent' });
+    const long = fakeFfmpeg(dir, 'n=0; while [ $n -lt 100 ]; do n=$((n + 1)); echo "total_size=$((n * 100000))"; echo "progress=continue"; sleep 0.1; done');
+    const relay = new Relay({ name: 'X', ffmpeg: long, logger, redactor: new Redactor(), source: SRC, restartDelayMs: 50, maxRestartDelayMs: 100 });
+    try {
+      relay.run(['old-url']);
+      await until('sending', () => relay.status().phase === 'sending');
+      relay.run(['new-url']);
+      await until('stopped for the edit', () => relay.status().phase !== 'sending');
+      await until('sending again', () => relay.status().phase === 'sending');
+      assert.equal(relay.status().reconnects, 0);
+      assert.equal(relay.status().reason, undefined);
+    } finally {
+      await relay.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

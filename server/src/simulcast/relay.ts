@@ -50,6 +50,8 @@ export class Relay {
   private bitrateKbps = 0;
   private reason?: RelayStatus['reason'];
   private reconnects = 0;
+  /** The arguments the copy should run with (null: not wanted). */
+  private current: string | null = null;
 
   constructor(private readonly o: RelayOptions) {
     this.now = o.now ?? Date.now;
@@ -95,8 +97,20 @@ export class Relay {
     });
   }
 
-  /** Starts the copy with these arguments (or keeps it running if they are unchanged). */
+  /**
+   * Starts the copy with these arguments, or keeps it running if they are unchanged. New ones (the
+   * destination was edited) stop the running copy first, so the edit is not counted as a failure.
+   */
   run(args: string[]): void {
+    const wanted = args.join('\u0000');
+    const previous = this.current;
+    this.current = wanted;
+    if (previous !== null && previous !== wanted && this.supervisor.wanted) {
+      void this.halt().then(() => {
+        if (this.current === wanted) void this.supervisor.run(args);
+      });
+      return;
+    }
     void this.supervisor.run(args);
   }
 
@@ -119,6 +133,11 @@ export class Relay {
   }
 
   async stop(graceMs = 2000): Promise<void> {
+    this.current = null;
+    await this.halt(graceMs);
+  }
+
+  private async halt(graceMs = 2000): Promise<void> {
     if (!this.supervisor.wanted && this.phase === 'off') return;
     await this.supervisor.stop(graceMs);
     this.endRun();
