@@ -157,8 +157,10 @@ describe('simulcast to RTMP and RTMPS destinations from one publish', { timeout:
     assert.equal(off.status, 200);
     await waitFor('B copy gone', () => copiesTo(Number(new URL(destB.rtmpsUrl).port)).length === 0, 5000, 100);
     console.log(`# B stopped ${Date.now() - t0} ms after switching it off`);
-    const x = await views();
-    assert.equal(x.B!.status.phase, 'off');
+    const x = await waitFor('B off in the admin', async () => {
+      const v = await views();
+      return v.B!.status.phase === 'off' ? v : undefined;
+    }, 3000, 100);
     assert.equal(x.A!.status.phase, 'sending', 'A untouched');
     assert.ok(copiesTo(destA.rtmpPort).length >= 1, 'A still copying');
     assert.notEqual(x.C!.status.phase, 'off', 'C still wanted (retrying its refused key)');
