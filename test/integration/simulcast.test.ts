@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cmdline, pidsWhere, watchPlaylist } from '../helpers/faults.js';
-import { cleanupService, ensureBuilt, ffprobeJson, publish, randomKey, sleep, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
+import { cleanupService, ensureBuilt, publish, randomKey, sleep, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
 import { startDestination, type Destination } from '../helpers/rtmp-destination.js';
 import { adminCall, adminLogin } from '../helpers/ws-client.js';
 
@@ -13,6 +15,7 @@ const KEY_A = `claveA-${randomKey()}`;
 const KEY_B = `claveB-${randomKey()}`;
 const KEY_C = `claveC-${randomKey()}`;
 const KEYS = [KEY_A, KEY_B, KEY_C];
+const execFileAsync = promisify(execFile);
 
 interface View {
   id: string;
@@ -40,7 +43,11 @@ describe('simulcast to RTMP and RTMPS destinations from one publish', { timeout:
     assert.equal(r.status, 200);
     return Object.fromEntries((r.json.destinations as View[]).map((d) => [d.name, d]));
   };
-  const probe = (d: Destination, key: string) => ffprobeJson(`${d.rtmpUrl}/${key}`);
+  // Asynchronous, so the HLS watch keeps polling while a destination is probed.
+  const probe = async (d: Destination, key: string) => {
+    const { stdout } = await execFileAsync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height', '-of', 'json', `${d.rtmpUrl}/${key}`], { timeout: 20_000 });
+    return JSON.parse(stdout) as { streams: { codec_type: string; codec_name: string; height?: number }[] };
+  };
   const copiesTo = (port: number) => pidsWhere((pid) => cmdline(pid).includes('ffmpeg') && cmdline(pid).includes(`127.0.0.1:${port}/`));
 
   before(async () => {
@@ -92,7 +99,7 @@ describe('simulcast to RTMP and RTMPS destinations from one publish', { timeout:
     const sourceHeight = (await svc.status()).renditions.find((r) => r.id === 'source')!.height;
     for (const [d, key] of [[destA, KEY_A], [destB, KEY_B]] as const) {
       const info = await waitFor(`the stream at ${d.rtmpUrl}`, async () => {
-        const s = probe(d, key).streams as { codec_type: string; codec_name: string; height?: number }[];
+        const s = (await probe(d, key)).streams;
         return s.length >= 2 ? s : undefined;
       }, 30_000, 500);
       assert.equal(info.find((s) => s.codec_type === 'video')?.codec_name, 'h264');
@@ -136,7 +143,7 @@ describe('simulcast to RTMP and RTMPS destinations from one publish', { timeout:
     await destA.start();
     const t0 = Date.now();
     await waitFor('A sending again', async () => (await views()).A!.status.phase === 'sending', 30_000, 300);
-    await waitFor('A playable again', async () => (probe(destA, KEY_A).streams as unknown[]).length >= 2, 20_000, 500);
+    await waitFor('A playable again', async () => (await probe(destA, KEY_A)).streams.length >= 2, 20_000, 500);
     console.log(`# A back ${((Date.now() - t0) / 1000).toFixed(1)} s after its restart`);
     const hls = await watch.stop();
     const polled = watch.points.filter((p) => p.newest !== undefined);
