@@ -42,6 +42,7 @@ test-deps:
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v ip >/dev/null || missing="$$missing iproute2"; \
 	[ -x /usr/sbin/logrotate ] || missing="$$missing logrotate"; \
+	[ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || missing="$$missing libnginx-mod-stream"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Instalando para las pruebas / installing for the tests:$$missing"; \
 	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends$$missing || { \

@@ -16,6 +16,7 @@ import { Redactor } from './log/redactor.js';
 import { createMetrics } from './metrics/metrics.js';
 import { NginxInstances } from './nginx/instances.js';
 import type { LivePipeline } from './observe/live-pipeline.js';
+import { createSimulcast } from './simulcast/simulcast.js';
 import { openDatabase } from './storage/database.js';
 import { SiteSettings } from './storage/site-settings.js';
 import { StreamSessions } from './storage/stream-sessions.js';
@@ -93,9 +94,22 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     },
     { token: config.metricsToken },
   );
+  // Each enabled destination gets a copy of the source while the stream is on (starting to offline).
+  const simulcast = createSimulcast({
+    dataDir: config.dataDir,
+    initial: config.simulcast,
+    ffmpeg: config.binaries.ffmpeg,
+    rtmpPort: config.rtmpPort,
+    streamName: ladder.source.streamName,
+    logger,
+    redactor,
+    source: () => pipeline.health(),
+    registry: metrics.registry,
+  });
+  stream.onChange((s) => simulcast.onStreamChange(s.state));
   let started = false;
   const publicUrl = { url: config.publicUrl, local: localUrl !== null, suggestion: localUrl?.suggestion ?? null };
-  const app = await buildHttp({ config, logger, db, chatSide, pipeline, events, ladder, auth, secrets, callbackToken, sessions, site, page, nginx, metrics, secureCookies, started: () => started, publicUrl });
+  const app = await buildHttp({ config, logger, db, chatSide, pipeline, events, ladder, auth, secrets, callbackToken, sessions, site, page, nginx, metrics, secureCookies, started: () => started, publicUrl, adminExtensions: [simulcast.adminRoutes] });
 
   await app.listen({ host: '127.0.0.1', port: config.internalPort });
   await nginx.start();
@@ -117,6 +131,6 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     app,
     generated,
     reload: () => nginx.reload(),
-    stop: () => (stopping ??= shutdownInOrder({ logger, stopAccepting, nginx, app, chatSide, pipeline, db })),
+    stop: () => (stopping ??= shutdownInOrder({ logger, stopAccepting, nginx, app, chatSide, pipeline, copies: [simulcast], db })),
   };
 }

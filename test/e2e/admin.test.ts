@@ -86,7 +86,30 @@ describe('the pastor at /admin, in Chromium', { timeout: 240_000 }, () => {
     assert.ok(!svc.logs().includes(newKey) && !svc.logs().includes(oldKey), 'no key in the logs');
   });
 
+  test('a simulcast destination is added from the card: a bad URL is refused in Spanish, the key is shown masked only', async () => {
+    const page = admin.page;
+    const key = 'e2e-destino-clave-9f8e7d';
+    const form = page.getByRole('form', { name: 'Agregar destino' });
+    await form.getByLabel('Plataforma').selectOption('other');
+    await form.getByLabel('Nombre', { exact: true }).fill('Canal de prueba');
+    await form.getByLabel('URL del servidor').fill('http://127.0.0.1/live');
+    await form.getByLabel('Clave de transmisión').fill(key);
+    await form.getByRole('button', { name: 'Guardar' }).click();
+    await form.getByText('url: debe ser una URL rtmp:// o rtmps://').waitFor({ timeout: 10_000 });
+    await form.getByLabel('URL del servidor').fill('rtmp://127.0.0.1:1/app');
+    await form.getByRole('button', { name: 'Guardar' }).click();
+    const card = page.locator('#simulcast');
+    await card.getByText('Canal de prueba').waitFor({ timeout: 10_000 });
+    await card.getByText('Clave ••••8e7d').waitFor({ timeout: 10_000 });
+    assert.ok(!(await page.content()).includes(key), 'the key is not in the page once saved');
+    await card.getByRole('button', { name: 'Quitar' }).click();
+    await card.getByText('Aún no hay destinos.').waitFor({ timeout: 10_000 });
+    assert.ok(!svc.logs().includes(key), 'no destination key in the logs');
+  });
+
   test('no console errors on the admin page', () => {
-    assert.deepEqual(admin.unexpectedProblems((p) => /401|Unauthorized/.test(p.text) && /login/.test(p.url ?? '')), [], describeProblems(admin.problems));
+    // Expected refusals: the wrong password (401) and the simulcast URL refused on purpose (422).
+    const expected = (p: { text: string; url?: string }) => (/401|Unauthorized/.test(p.text) && /login/.test(p.url ?? '')) || (/422/.test(p.text) && /\/admin\/simulcast$/.test(p.url ?? ''));
+    assert.deepEqual(admin.unexpectedProblems(expected), [], describeProblems(admin.problems));
   });
 });

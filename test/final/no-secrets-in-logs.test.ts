@@ -49,6 +49,12 @@ function secretsOf(dataDir: string, given: string[]): string[] {
     if (s.callbackToken) found.add(s.callbackToken);
     if (s.sessionSecret) found.add(s.sessionSecret);
   }
+  // Simulcast destinations' keys (DATA_DIR/simulcast.json) are secrets too.
+  const simulcast = path.join(dataDir, 'simulcast.json');
+  if (existsSync(simulcast)) {
+    const d = JSON.parse(readFileSync(simulcast, 'utf8')) as { destinations?: { key: string }[] };
+    for (const x of d.destinations ?? []) found.add(x.key);
+  }
   return [...found].filter((v) => v.length >= 8);
 }
 

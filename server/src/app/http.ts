@@ -41,6 +41,8 @@ export interface HttpParts {
   started(): boolean;
   /** PUBLIC_URL as the admin shows it, with whether it still names this machine. */
   publicUrl: { url: string; local: boolean; suggestion: string | null };
+  /** More admin route sets (simulcast, recordings…), behind the admin plugin's guard. */
+  adminExtensions?: ((admin: FastifyInstance) => void)[];
 }
 
 /**
@@ -89,6 +91,7 @@ export async function buildHttp(h: HttpParts): Promise<FastifyInstance> {
           }),
           healthHistory: () => pipeline.history(),
           obsServer: `rtmp://${new URL(config.publicUrl).hostname}:${config.rtmpPort}/live`,
+          extensions: h.adminExtensions ?? [],
         }),
       (a) =>
         callbackRoutes(a, {

@@ -14,6 +14,8 @@ export interface ShutdownParts {
   app: FastifyInstance;
   chatSide: ChatSide;
   pipeline: LivePipeline;
+  /** The other supervised ffmpeg copies (simulcast destinations, the recorder). */
+  copies: { stop(): Promise<void> }[];
   db: Db;
 }
 
@@ -35,8 +37,8 @@ export async function shutdownInOrder(s: ShutdownParts): Promise<void> {
   s.chatSide.gateway.closeAll(WS_CLOSE.goingAway);
   s.chatSide.legacyGateway.closeAll(WS_CLOSE.goingAway);
   step('websockets_closed');
-  // 3. The ladder (SIGINT, then SIGKILL).
-  await s.pipeline.stop();
+  // 3. The ladder and the copies (SIGINT, then SIGKILL).
+  await Promise.all([s.pipeline.stop(), ...s.copies.map((c) => c.stop())]);
   step('ffmpeg_stopped');
   // 4. nginx quits (a connected publisher makes nginx-rtmp linger: stop() escalates).
   await s.nginx.stop();

@@ -119,6 +119,15 @@ describe('loadConfig with CONFIG_FILE', () => {
     assert.ok(err.problems.some((p) => p.includes('transcoder') && p.includes('enable')), err.problems.join('\n'));
   });
 
+  test('simulcast destinations are read from the file; a bad URL or key is named without showing the key', () => {
+    const ok = loadConfig({ CONFIG_FILE: configFile('simulcast.json', { simulcast: [{ name: 'YouTube', url: 'rtmps://a.rtmps.youtube.com:443/live2', key: 'abcd-efgh-ijkl' }] }) }, dir);
+    assert.deepEqual(ok.simulcast, [{ name: 'YouTube', url: 'rtmps://a.rtmps.youtube.com:443/live2', key: 'abcd-efgh-ijkl', enabled: true }]);
+    const err = configError({ CONFIG_FILE: configFile('simulcast-bad.json', { simulcast: [{ name: 'X', url: 'http://x/live', key: 'con espacio secreta' }] }) });
+    assert.ok(err.problems.some((p) => p.includes('simulcast.0.url')), err.problems.join('\n'));
+    assert.ok(err.problems.some((p) => p.includes('simulcast.0.key')), err.problems.join('\n'));
+    assert.doesNotMatch(err.message, /con espacio secreta/);
+  });
+
   test('a file that cannot be read gives a message with its name and the reason', () => {
     const err = configError({ CONFIG_FILE: 'does-not-exist.json' });
     assert.deepEqual(err.problems, ['CONFIG_FILE: no se pudo leer does-not-exist.json (ENOENT)']);

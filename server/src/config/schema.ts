@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DestinationConfigSchema } from '../simulcast/destinations.js';
 
 // Validation messages in Spanish first: the operator reading them is the church's volunteer.
 z.config(z.locales.es());
@@ -137,6 +138,8 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Simulcast destinations; seeds DATA_DIR/simulcast.json on the first start, then the admin owns them. */
+    simulcast: z.array(DestinationConfigSchema).max(10).default([]),
     /** What the viewer page shows about the church; the admin can change it later. */
     site: z
       .object({

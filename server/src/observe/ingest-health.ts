@@ -14,6 +14,8 @@ export interface IngestHealth {
   fps?: number;
   videoCodec?: string;
   audioCodec?: string;
+  /** The source's audio bitrate as nginx measures it (simulcast advice: YouTube wants ≥ 64 kbps). */
+  audioKbps?: number;
   /** Measured from the source's segments. */
   keyframeIntervalSec?: number;
   /** True when the keyframe interval is longer than the fragment length (OBS should use 2 s). */
@@ -101,6 +103,7 @@ export class IngestHealthTracker {
       fps: src?.video?.fps,
       videoCodec: src?.video?.codec,
       audioCodec: src?.audio?.codec,
+      audioKbps: src?.audio ? Math.round(src.bwAudio / 1000) : undefined,
       keyframeIntervalSec: obs?.publisher ? this.keyframe.interval : undefined,
       keyframeTooLong,
       transcoder,

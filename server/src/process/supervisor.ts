@@ -18,6 +18,8 @@ export interface SupervisedProgram {
   redactor?: Redactor;
   /** The log event of each stderr line ('nginx', 'ffmpeg'), logged as a warning, redacted. */
   stderrEvent: string;
+  /** Each stderr line after redaction, besides the log (simulcast reads why a copy failed). */
+  onStderr?: (line: string) => void;
   /** Each stdout line (ffmpeg's -progress), when the program writes one; otherwise stdout is ignored. */
   onStdout?: (line: string) => void;
   /** Its own process group (nginx: the workers die with a killed master's group). */
@@ -176,7 +178,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.phase = 'running';
     if (this.p.onStdout) createInterface({ input: child.stdout! }).on('line', this.p.onStdout);
     createInterface({ input: child.stderr! }).on('line', (line) => {
-      if (line.trim()) log.warn({ event: this.p.stderrEvent, line: this.p.redactor ? this.p.redactor.redact(line) : line }, this.p.stderrEvent);
+      if (!line.trim()) return;
+      const redacted = this.p.redactor ? this.p.redactor.redact(line) : line;
+      log.warn({ event: this.p.stderrEvent, line: redacted }, this.p.stderrEvent);
+      this.p.onStderr?.(redacted);
     });
     const failed = new Promise<string>((resolve) => {
       child.once('error', (err) => resolve(err.message));

@@ -10,7 +10,7 @@ interface Props {
   onLogout(): void;
 }
 
-export const SECTIONS = ['health', 'chat', 'viewers', 'obs', 'schedule', 'branding', 'embed'] as const;
+export const SECTIONS = ['health', 'chat', 'viewers', 'obs', 'simulcast', 'schedule', 'branding', 'embed'] as const;
 
 /** Sticky: the stream's state and audience always in view, the language switch, "Salir", and quick links. */
 export function AdminHeader({ state, viewers, loggingOut, onLogout }: Props) {

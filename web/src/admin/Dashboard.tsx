@@ -12,6 +12,7 @@ import { HealthCard } from './HealthCard';
 import { ObsCard } from './ObsCard';
 import { PublicUrlNotice } from './PublicUrlNotice';
 import { SanctionsCard } from './SanctionsCard';
+import { SimulcastCard } from './SimulcastCard';
 import { ScheduleEditor } from './ScheduleEditor';
 import { useLiveFigures } from './useLiveFigures';
 import { useLoad } from './useLoad';
@@ -87,6 +88,7 @@ export function Dashboard({ csrfToken, onSessionEnded, onLoggedOut }: Props) {
           <div className="adm-col">
             <ViewersCard viewers={live.viewers} peak={peak} live={session !== null && !session.endedAt} sessions={sessions} now={now} />
             <ObsCard client={client} obsServer={o?.obsServer ?? ''} origin={typeof location === 'undefined' ? '' : location.origin} />
+            <SimulcastCard client={client} live={live.state !== 'offline'} />
             <ScheduleEditor client={client} site={site} />
             <BrandingForm client={client} site={site} />
             <EmbedCard origin={typeof location === 'undefined' ? '' : location.origin} />

@@ -4,7 +4,7 @@
  */
 import type { Lang } from '../i18n/catalogue';
 import { parseOverview, parseSamples, parseSessions } from './parse';
-import type { ChatSettings, HealthSample, ModeratedMessage, Overview, Sanction, SiteDocument, StreamKey, StreamSession } from './types';
+import type { ChatSettings, HealthSample, ModeratedMessage, Overview, Sanction, SimulcastDestination, SimulcastDocument, SiteDocument, StreamKey, StreamSession } from './types';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -82,7 +82,7 @@ export interface AdminClientOptions {
 export function createAdminClient(o: AdminClientOptions) {
   const f = o.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init));
 
-  async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = method === 'GET' ? { ...JSON_HEADERS } : { ...JSON_HEADERS, 'x-csrf-token': o.csrfToken };
     const res = await send(f, method, `/api/v1/admin/${path}`, headers, body);
     if (res.status === 401) {
@@ -124,6 +124,10 @@ export function createAdminClient(o: AdminClientOptions) {
     site: () => call<SiteDocument>('GET', 'site'),
     saveSite: (change: Partial<SiteDocument>) => call<SiteDocument>('PUT', 'site', change),
     logout: () => call<unknown>('POST', 'logout'),
+    simulcast: () => call<SimulcastDocument>('GET', 'simulcast'),
+    addDestination: (d: { name: string; preset: string; url?: string; key: string }) => call<SimulcastDestination>('POST', 'simulcast', d),
+    changeDestination: (destinationId: string, change: { enabled?: boolean }) => call<SimulcastDestination>('PATCH', `simulcast/${id(destinationId)}`, change),
+    removeDestination: (destinationId: string) => call<{ ok: boolean }>('DELETE', `simulcast/${id(destinationId)}`),
   };
 }
 

@@ -8,7 +8,7 @@ import { LoginForm } from './LoginForm';
 import { ObsCard } from './ObsCard';
 import { PublicUrlNotice } from './PublicUrlNotice';
 import { ScheduleEditor } from './ScheduleEditor';
-import type { SiteDocument, StreamSession } from './types';
+import type { SimulcastDocument, SiteDocument, StreamSession } from './types';
 import type { Loaded } from './useLoad';
 import { ViewersCard } from './ViewersCard';
 
@@ -113,4 +113,32 @@ test('a PUBLIC_URL left at localhost is pointed out, in Spanish and English, wit
   const en = textOf(renderIn('en', <PublicUrlNotice url="http://localhost:8080" suggestion={null} />));
   assert.match(en, /PUBLIC_URL is http:\/\/localhost:8080: .*old frontend/);
   assert.doesNotMatch(en, /for example/);
+});
+
+test('a simulcast destination card shows sending figures, or the refusal reason and the advice, never the key', async () => {
+  const { DestinationRow, SimulcastCard } = await import('./SimulcastCard');
+  assert.match(textOf(renderIn('es', <SimulcastCard client={client} live />)), /Retransmitir a otras plataformas/);
+  const base = { id: 'd1', name: 'YouTube', url: 'rtmps://a.rtmps.youtube.com:443/live2', preset: 'youtube', key: '••••9xQz', enabled: true };
+  const sending = textOf(
+    renderIn('es', <DestinationRow client={client} live loaded={loaded<SimulcastDocument>(null)} d={{ ...base, advice: [], status: { phase: 'sending', uptimeSec: 125, bitrateKbps: 2480, bytesOut: 1e6, reconnects: 1 } }} />),
+  );
+  assert.match(sending, /Enviando/);
+  assert.match(sending, /2480 kbps · 2 min enviando · 1 reconexión/);
+  assert.match(sending, /Clave ••••9xQz/);
+  const failing = renderIn(
+    'en',
+    <DestinationRow
+      client={client}
+      live
+      loaded={loaded<SimulcastDocument>(null)}
+      d={{
+        ...base,
+        advice: [{ code: 'audio_missing', message: 'YouTube exige audio y la señal no trae / YouTube requires audio and the source has none' }],
+        status: { phase: 'failing', uptimeSec: 0, bitrateKbps: 0, bytesOut: 0, reconnects: 3, reason: { code: 'key_rejected', es: 'La clave fue rechazada por el destino', en: 'The destination refused the stream key', at: '' } },
+      }}
+    />,
+  );
+  assert.match(textOf(failing), /Having trouble/);
+  assert.match(textOf(failing), /The destination refused the stream key · 3 reconnects/);
+  assert.match(textOf(failing), /YouTube requires audio and the source has none/);
 });
