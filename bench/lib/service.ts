@@ -99,7 +99,9 @@ export async function startService(o: StartOptions): Promise<Service> {
   let ready = false;
   while (Date.now() < deadline && tracked.child.exitCode === null) {
     try {
-      const res = await fetch(`${base}/api/v1/status`, { signal: AbortSignal.timeout(1000) });
+      // /readyz, not /api/v1/status: the status answers before the media nginx listens on RTMP, and a
+      // publisher started then is refused.
+      const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) {
         await res.json();
         ready = true;
@@ -112,7 +114,7 @@ export async function startService(o: StartOptions): Promise<Service> {
   }
   if (!ready) {
     await o.children.stop(tracked, 5000);
-    throw new Error(`the service did not answer /api/v1/status within ${o.readyTimeoutMs ?? 30_000} ms:\n${o.redact(out).slice(-3000)}`);
+    throw new Error(`the service was not ready (/readyz) within ${o.readyTimeoutMs ?? 30_000} ms:\n${o.redact(out).slice(-3000)}`);
   }
 
   const tree = () => {
