@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import type { ChatRole, LegacyMessage, PublicMessage } from '../../../contract/ws.js';
 import { INVISIBLE, nickSkeleton } from './nick-key.js';
 
-/** Who wrote a message. Moderators are signed-in admins; `system` is the platform itself. */
-export type ChatRole = 'viewer' | 'moderator' | 'system';
+export type { ChatRole, LegacyMessage, PublicMessage };
 
 /** A stored chat message. The public shape (`PublicMessage`) leaves out who sent it from where. */
 export interface ChatMessage {
@@ -22,26 +22,7 @@ export interface ChatMessage {
   deleted?: boolean;
 }
 
-export interface PublicMessage {
-  id: string;
-  nick: string;
-  text: string;
-  at: string;
-  role: ChatRole;
-}
-
 export const toPublic = (m: ChatMessage): PublicMessage => ({ id: m.id, nick: m.nick, text: m.text, at: m.at, role: m.role });
-
-/** The church's existing frontend's message shape. Timestamps are epoch milliseconds. */
-export interface LegacyMessage {
-  id: string;
-  message: string;
-  username: string;
-  sendedAt: number;
-  sendedBy: string;
-  showTimestamp: boolean;
-  identify: boolean;
-}
 
 export const toLegacy = (m: ChatMessage, identify = false): LegacyMessage => ({
   id: m.id,
