@@ -1,5 +1,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { HealthSample, IngestHealth as ContractIngestHealth } from '../../../contract/admin.js';
 import type { Logger } from '../log/logger.js';
 import type { LiveStream } from '../stream/live-stream.js';
 import { reasonFor } from '../stream/state-machine.js';
@@ -10,38 +11,12 @@ import type { MediaObserver, Observation } from './observer.js';
 import { minFreeBytes, StorageCheck, type StorageHealth } from './storage-check.js';
 import type { Transcoder, TranscoderHealth } from '../transcode/transcoder.js';
 
-/** What the admin sees about the incoming stream. */
-export interface IngestHealth {
-  nginxUp: boolean;
-  publisher: boolean;
-  inputKbps?: number;
-  width?: number;
-  height?: number;
-  fps?: number;
-  videoCodec?: string;
-  audioCodec?: string;
-  /** Measured from the source's segments. */
-  keyframeIntervalSec?: number;
-  /** True when the keyframe interval is longer than the fragment length (OBS should use 2 s). */
-  keyframeTooLong: boolean;
+/** What the admin sees about the incoming stream (contract/admin.ts), with the transcoder's full health. */
+export interface IngestHealth extends Omit<ContractIngestHealth, 'transcoder'> {
   transcoder: TranscoderHealth;
-  renditions: { id: string; ready: boolean; publishing: boolean; segments: number; lastSegmentAgeSec?: number }[];
-  /** The disk the HLS segments are written to (absent until first measured, or without `storageDir`). */
-  storage?: StorageHealth;
-  /** Things the volunteer at OBS (or the server's keeper) should change, as codes the admin page explains. */
-  advice: ('keyframe_too_long' | 'bitrate_too_high' | 'bitrate_unstable' | 'transcoder_slow' | 'disk_full' | 'disk_low' | 'disk_unwritable')[];
 }
 
-/** One point of the admin's health chart. */
-export interface HealthSample {
-  at: string;
-  inputKbps?: number;
-  fps?: number;
-  width?: number;
-  height?: number;
-  keyframeIntervalSec?: number;
-  transcoderSpeed?: number;
-}
+export type { HealthSample };
 
 /** Input bitrate varying more than this (coefficient of variation over a minute) is "unstable". */
 const UNSTABLE_CV = 0.3;

@@ -4,12 +4,9 @@
  * Sunday service, so a fixed UTC offset would be an hour wrong on those weekends.
  */
 
-/** One weekly service: `day` 0 = domingo … 6 = sábado, `time` "HH:MM" in the church's time zone. */
-export interface ScheduleEntry {
-  day: number;
-  time: string;
-  title: string;
-}
+import type { ScheduleEntry } from '../../../contract/admin';
+
+export type { ScheduleEntry };
 
 export interface UpcomingService {
   entry: ScheduleEntry;
