@@ -1,12 +1,12 @@
+import type { ChatRole as WireRole, ClientMessage, PublicMessage, ServerMessage as WireServerMessage } from '../../../contract/ws';
 import { parseStatus, type StreamStatus } from './status';
 
-/** The websocket protocol (design.md), plus this app's extensions `pinned` and `chat-cleared`. */
-export type ChatRole = 'viewer' | 'moderator' | 'admin' | (string & {});
+/** The /ws protocol (contract/ws.ts) as the page reads it: parsing below is lenient, and these types say how. */
+export type ChatRole = WireRole | (string & {});
 
-export interface ChatMessage {
-  id: string;
-  nick: string;
-  text: string;
+export type { ClientMessage };
+
+export interface ChatMessage extends Omit<PublicMessage, 'at' | 'role'> {
   /** ISO time or epoch ms, as the server sent it. */
   at: string | number;
   role: ChatRole;
@@ -14,25 +14,8 @@ export interface ChatMessage {
   kind?: 'join';
 }
 
-export type ServerMessage =
-  | ({ type: 'status' } & StreamStatus)
-  | { type: 'viewers'; count: number }
-  | { type: 'history'; messages: ChatMessage[] }
-  | { type: 'chat'; message: ChatMessage }
-  | { type: 'ack'; clientId: string; id: string }
-  | { type: 'deleted'; id: string }
-  | { type: 'error'; code: string; message: string; clientId?: string }
-  | { type: 'pinned'; message: ChatMessage | null }
-  | { type: 'chat-cleared' }
-  /** Someone entered the chat with this name (shown, never kept in history). */
-  | { type: 'join'; nick: string; at: string }
-  | { type: 'welcome'; nick: string; role: ChatRole }
-  /** Sent on connect (with the reader's role) and whenever a moderator changes it (without). */
-  | { type: 'chat-settings'; slowModeSeconds: number; role?: ChatRole };
-
-export type ClientMessage =
-  | { type: 'hello'; nick: string }
-  | { type: 'chat'; text: string; clientId: string };
+/** Every server → client frame of the contract, with the page's lenient message, status, role and error code. */
+export type ServerMessage = WireServerMessage<ChatMessage, StreamStatus, ChatRole, string>;
 
 const str = (v: unknown): v is string => typeof v === 'string';
 const id = (v: unknown): string | null => (str(v) ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);

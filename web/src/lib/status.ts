@@ -1,31 +1,19 @@
-/** The stream status document (design.md): GET /api/v1/status and the websocket's `status` message. */
-export type StreamState = 'offline' | 'starting' | 'live' | 'reconnecting';
+/** The stream status document (contract/status.ts): GET /api/v1/status and the websocket's `status` message. */
+import type { StatusRendition, StreamReason, StreamStateName, StreamStatus as WireStatus } from '../../../contract/status';
 
-export interface Rendition {
-  id: string;
-  label?: string;
-  url: string;
-  width?: number;
-  height?: number;
-  bandwidth: number;
-  audioOnly?: boolean;
-  ready?: boolean;
-}
+export type { StreamReason };
+export type StreamState = StreamStateName;
 
-/** Additive `reason` (server/src/stream/status.ts): why the stream is in its state; null when nothing to add. */
-export type StreamReason = 'publisher-stopped' | 'signal-lost' | 'ended';
-const REASONS: readonly StreamReason[] = ['publisher-stopped', 'signal-lost', 'ended'];
+/** A rendition as the page reads it: an older server may leave out `label`, `audioOnly` and `ready`. */
+export type Rendition = Omit<StatusRendition, 'label' | 'audioOnly' | 'ready'> & Partial<Pick<StatusRendition, 'label' | 'audioOnly' | 'ready'>>;
 
-export interface StreamStatus {
-  state: StreamState;
-  since: string;
-  name: string;
-  master: string;
+/** The status as the page reads it: the contract's, with lenient renditions and an optional `reason`. */
+export interface StreamStatus extends Omit<WireStatus, 'renditions' | 'reason'> {
   renditions: Rendition[];
-  viewers: number;
   reason?: StreamReason | null;
 }
 
+const REASONS: readonly StreamReason[] = ['publisher-stopped', 'signal-lost', 'ended'];
 const STATES: readonly StreamState[] = ['offline', 'starting', 'live', 'reconnecting'];
 
 export const OFFLINE_STATUS: StreamStatus = {
