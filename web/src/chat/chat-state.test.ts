@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ChatMessage, ServerMessage } from '../lib/messages';
+import type { ChatMessage, ServerMessage } from '../api/messages';
 import { chatReducer, initialChatState, MAX_MESSAGES, type ChatState } from './chat-state';
 
 const msg = (id: string, text = id): ChatMessage => ({ id, nick: 'Ana', text, at: '2026-11-29T14:00:00Z', role: 'viewer' });
@@ -99,7 +99,7 @@ test('the slow-mode wait counts down from the last accepted message, and charact
 });
 
 test('a slow-mode change a moderator makes during the service reaches the open composer: the raw /ws frame, parsed, sets the wait', async () => {
-  const { parseServerMessage } = await import('../lib/messages');
+  const { parseServerMessage } = await import('../api/messages');
   const { slowModeWait } = await import('./ChatComposer');
   const frame = (raw: object) => {
     const m = parseServerMessage(JSON.stringify(raw));

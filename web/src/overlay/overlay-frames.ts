@@ -1,4 +1,4 @@
-import { parseServerMessage } from '../lib/messages';
+import { parseServerMessage } from '../api/messages';
 import type { OverlayFrame } from './overlay-state';
 
 const str = (v: unknown): v is string => typeof v === 'string';
