@@ -1,4 +1,5 @@
 import type { ChatRole as WireRole, ClientMessage, PublicMessage, ServerMessage as WireServerMessage } from '../../../contract/ws';
+import { isStr } from './read';
 import { parseStatus, type StreamStatus } from './status';
 
 /** The /ws protocol (contract/ws.ts) as the page reads it: parsing below is lenient, and these types say how. */
@@ -17,20 +18,19 @@ export interface ChatMessage extends Omit<PublicMessage, 'at' | 'role'> {
 /** Every server → client frame of the contract, with the page's lenient message, status, role and error code. */
 export type ServerMessage = WireServerMessage<ChatMessage, StreamStatus, ChatRole, string>;
 
-const str = (v: unknown): v is string => typeof v === 'string';
-const id = (v: unknown): string | null => (str(v) ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
+const id = (v: unknown): string | null => (isStr(v) ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
 
 export function parseChatMessage(v: unknown): ChatMessage | null {
   if (typeof v !== 'object' || v === null) return null;
   const o = v as Record<string, unknown>;
   const messageId = id(o.id);
-  if (messageId === null || !str(o.nick) || !str(o.text)) return null;
+  if (messageId === null || !isStr(o.nick) || !isStr(o.text)) return null;
   return {
     id: messageId,
     nick: o.nick,
     text: o.text,
-    at: str(o.at) || typeof o.at === 'number' ? o.at : Date.now(),
-    role: str(o.role) ? o.role : 'viewer',
+    at: isStr(o.at) || typeof o.at === 'number' ? o.at : Date.now(),
+    role: isStr(o.role) ? o.role : 'viewer',
   };
 }
 
@@ -61,7 +61,7 @@ export function parseServerMessage(raw: string): ServerMessage | null {
     }
     case 'ack': {
       const messageId = id(o.id);
-      return str(o.clientId) && messageId !== null ? { type: 'ack', clientId: o.clientId, id: messageId } : null;
+      return isStr(o.clientId) && messageId !== null ? { type: 'ack', clientId: o.clientId, id: messageId } : null;
     }
     case 'deleted': {
       const messageId = id(o.id);
@@ -70,21 +70,21 @@ export function parseServerMessage(raw: string): ServerMessage | null {
     case 'error':
       return {
         type: 'error',
-        code: str(o.code) ? o.code : 'unknown',
-        message: str(o.message) ? o.message : '',
-        ...(str(o.clientId) ? { clientId: o.clientId } : {}),
+        code: isStr(o.code) ? o.code : 'unknown',
+        message: isStr(o.message) ? o.message : '',
+        ...(isStr(o.clientId) ? { clientId: o.clientId } : {}),
       };
     case 'pinned':
       return { type: 'pinned', message: o.message === null ? null : parseChatMessage(o.message) };
     case 'chat-cleared':
       return { type: 'chat-cleared' };
     case 'join':
-      return str(o.nick) && str(o.at) ? { type: 'join', nick: o.nick, at: o.at } : null;
+      return isStr(o.nick) && isStr(o.at) ? { type: 'join', nick: o.nick, at: o.at } : null;
     case 'welcome':
-      return str(o.nick) ? { type: 'welcome', nick: o.nick, role: str(o.role) ? o.role : 'viewer' } : null;
+      return isStr(o.nick) ? { type: 'welcome', nick: o.nick, role: isStr(o.role) ? o.role : 'viewer' } : null;
     case 'chat-settings': {
       const seconds = typeof o.slowModeSeconds === 'number' && Number.isFinite(o.slowModeSeconds) ? Math.max(0, o.slowModeSeconds) : 0;
-      return { type: 'chat-settings', slowModeSeconds: seconds, ...(str(o.role) ? { role: o.role } : {}) };
+      return { type: 'chat-settings', slowModeSeconds: seconds, ...(isStr(o.role) ? { role: o.role } : {}) };
     }
     default:
       return null;

@@ -1,5 +1,6 @@
 /** The stream status document (contract/status.ts): GET /api/v1/status and the websocket's `status` message. */
 import type { StatusRendition, StreamReason, StreamStateName, StreamStatus as WireStatus } from '../../../contract/status';
+import { isObj, num } from './read';
 
 export type { StreamReason };
 export type StreamState = StreamStateName;
@@ -26,13 +27,8 @@ export const OFFLINE_STATUS: StreamStatus = {
   reason: null,
 };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function parseRendition(v: unknown): Rendition | null {
-  if (!isRecord(v) || typeof v.id !== 'string' || typeof v.url !== 'string') return null;
-  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+  if (!isObj(v) || typeof v.id !== 'string' || typeof v.url !== 'string') return null;
   return {
     id: v.id,
     label: typeof v.label === 'string' ? v.label : undefined,
@@ -47,7 +43,7 @@ function parseRendition(v: unknown): Rendition | null {
 
 /** Reads a status document defensively; anything unusable yields null and the page keeps what it had. */
 export function parseStatus(v: unknown): StreamStatus | null {
-  if (!isRecord(v) || !STATES.includes(v.state as StreamState)) return null;
+  if (!isObj(v) || !STATES.includes(v.state as StreamState)) return null;
   return {
     state: v.state as StreamState,
     since: typeof v.since === 'string' ? v.since : OFFLINE_STATUS.since,

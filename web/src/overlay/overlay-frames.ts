@@ -1,7 +1,7 @@
 import { parseServerMessage } from '../api/messages';
+import { isStr } from '../api/read';
 import type { OverlayFrame } from './overlay-state';
 
-const str = (v: unknown): v is string => typeof v === 'string';
 
 /**
  * One /ws text frame as the overlay reads it: the chat's frames, join notices and a ban's removals;
@@ -16,8 +16,8 @@ export function parseOverlayFrame(raw: string): OverlayFrame | null {
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
   const o = v as Record<string, unknown>;
-  if (o.type === 'join') return str(o.nick) && o.nick.length > 0 ? { type: 'join', nick: o.nick, at: str(o.at) ? o.at : '' } : null;
-  if (o.type === 'banned') return Array.isArray(o.ids) ? { type: 'banned', ids: o.ids.filter(str) } : null;
+  if (o.type === 'join') return isStr(o.nick) && o.nick.length > 0 ? { type: 'join', nick: o.nick, at: isStr(o.at) ? o.at : '' } : null;
+  if (o.type === 'banned') return Array.isArray(o.ids) ? { type: 'banned', ids: o.ids.filter(isStr) } : null;
   const m = parseServerMessage(raw);
   switch (m?.type) {
     case 'history':

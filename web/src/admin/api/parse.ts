@@ -2,15 +2,9 @@
  * Reads the admin API's answers defensively: a field the server leaves out (or a newer server changes)
  * becomes "unknown" on the page instead of a crash.
  */
+import { isObj, list, num, str } from '../../api/read';
 import { OFFLINE_STATUS, parseStatus } from '../../api/status';
 import type { AdviceCode, HealthSample, IngestHealth, Overview, RenditionHealth, StorageHealth, StreamSession } from './types';
-
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 const ADVICE: readonly AdviceCode[] = ['keyframe_too_long', 'bitrate_too_high', 'bitrate_unstable', 'transcoder_slow', 'disk_full', 'disk_low', 'disk_unwritable'];
 const STORAGE_PROBLEMS: readonly string[] = ['disk_full', 'disk_low', 'unwritable'];
