@@ -1,5 +1,5 @@
 import type { ChatRole as WireRole, ClientMessage, PublicMessage, ServerMessage as WireServerMessage } from '../../../contract/ws';
-import { isStr } from './read';
+import { isStr, jsonObject } from './read';
 import { parseStatus, type StreamStatus } from './status';
 
 /** The /ws protocol (contract/ws.ts) as the page reads it: parsing below is lenient, and these types say how. */
@@ -36,14 +36,8 @@ export function parseChatMessage(v: unknown): ChatMessage | null {
 
 /** Parses one text frame; unknown or malformed frames yield null and are ignored. */
 export function parseServerMessage(raw: string): ServerMessage | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null) return null;
-  const o = v as Record<string, unknown>;
+  const o = jsonObject(raw);
+  if (!o) return null;
   switch (o.type) {
     case 'status': {
       const status = parseStatus(o);

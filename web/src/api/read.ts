@@ -17,3 +17,13 @@ export const str = (v: unknown): string | undefined => (typeof v === 'string' ? 
 export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** A text frame's JSON object, or null when it is not JSON or not an object. */
+export function jsonObject(raw: string): Obj | null {
+  try {
+    const v: unknown = JSON.parse(raw);
+    return isObj(v) ? v : null;
+  } catch {
+    return null;
+  }
+}

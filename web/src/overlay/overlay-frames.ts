@@ -1,5 +1,5 @@
 import { parseServerMessage } from '../api/messages';
-import { isStr } from '../api/read';
+import { isStr, jsonObject } from '../api/read';
 import type { OverlayFrame } from './overlay-state';
 
 
@@ -8,14 +8,8 @@ import type { OverlayFrame } from './overlay-state';
  * everything else (status, viewers, settings, malformed frames) is null and ignored.
  */
 export function parseOverlayFrame(raw: string): OverlayFrame | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const o = v as Record<string, unknown>;
+  const o = jsonObject(raw);
+  if (!o) return null;
   if (o.type === 'join') return isStr(o.nick) && o.nick.length > 0 ? { type: 'join', nick: o.nick, at: isStr(o.at) ? o.at : '' } : null;
   if (o.type === 'banned') return Array.isArray(o.ids) ? { type: 'banned', ids: o.ids.filter(isStr) } : null;
   const m = parseServerMessage(raw);
