@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChatRole, LegacyMessage, PublicMessage } from '../../../contract/ws.js';
+import type { ChatRole, ClientMessage, LegacyClientFrame, LegacyMessage, PublicMessage } from '../../../contract/ws.js';
 import { INVISIBLE, nickSkeleton } from './nick-key.js';
 
 export type { ChatRole, LegacyMessage, PublicMessage };
@@ -65,12 +65,13 @@ export const NICK_MIN = 2;
 export const NICK_MAX = 24;
 export const TEXT_MAX = 500;
 
-export const HelloFrame = z.object({ type: z.literal('hello'), nick: z.string().max(200) });
+// The schemas read exactly the contract's client → server messages (`satisfies` keeps them in step).
+export const HelloFrame = z.object({ type: z.literal('hello'), nick: z.string().max(200) }) satisfies z.ZodType<Extract<ClientMessage, { type: 'hello' }>>;
 export const ChatFrame = z.object({
   type: z.literal('chat'),
   text: z.string().max(4000),
   clientId: z.string().min(1).max(64),
-});
+}) satisfies z.ZodType<Extract<ClientMessage, { type: 'chat' }>>;
 
 /** Legacy websocket frame: `{action, data}`. */
 export const LegacyEnvelope = z.object({ action: z.string().max(64), data: z.unknown().optional() });
@@ -81,7 +82,7 @@ export const LegacyChatData = z.object({
   sendedBy: z.union([z.string(), z.number()]).optional(),
   identify: z.boolean().optional(),
   showTimestamp: z.boolean().optional(),
-});
+}) satisfies z.ZodType<LegacyClientFrame['data']>;
 export type LegacyChatData = z.infer<typeof LegacyChatData>;
 
 /** Time-sortable unique id: 10 chars of milliseconds (base36, padded) + 8 random. */
