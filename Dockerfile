@@ -18,6 +18,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+COPY contract ./contract
 COPY server ./server
 COPY web ./web
 RUN npm run build \

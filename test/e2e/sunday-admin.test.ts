@@ -149,7 +149,7 @@ describe('the admin on a Sunday (Chromium)', { timeout: 170_000 }, () => {
       const nav = phone.page.locator('.adm-nav');
       await nav.waitFor({ timeout: 15_000 });
       const links = await nav.locator('a').evaluateAll((as) => as.map((a) => ({ text: a.textContent, right: a.getBoundingClientRect().right })));
-      assert.equal(links.length, 7, JSON.stringify(links));
+      assert.ok(links.length >= 7, JSON.stringify(links));
       for (const l of links) assert.ok(l.right <= 390, `"${l.text}" is on screen (right edge ${l.right})`);
     } finally {
       await phone.close();

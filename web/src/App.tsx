@@ -2,7 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useState, type ComponentType } 
 import { initialLang, type Lang } from './i18n/catalogue';
 import { I18nProvider } from './i18n/I18nProvider';
 import { catalogues } from './i18n/catalogue';
-import { SETTING, writeSetting } from './lib/storage';
+import { SETTING, writeSetting } from './common/storage';
 import { EmbedApp } from './viewer/EmbedApp';
 import { ViewerApp } from './viewer/ViewerApp';
 

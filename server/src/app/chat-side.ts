@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { LegacyServerFrame } from '../../../contract/ws.js';
 import { createChatBackend } from '../chat/backend.js';
 import { ChatService } from '../chat/chat-service.js';
 import { ViewerCount } from '../chat/viewer-count.js';
@@ -50,7 +51,7 @@ export async function buildChatSide(o: ChatSideOptions) {
     stillModerator: (id: string) => adminSessions.active(id),
   };
   const gateway = new WsGateway({ ...sockets, allowOverlay: true, beforeUpgrade: socketOriginGuard(origins, logger, '/ws') });
-  const legacyGateway = new WsGateway({ ...sockets, ...legacyCodec, beforeUpgrade: socketOriginGuard(origins, logger, legacyCodec.path) });
+  const legacyGateway = new WsGateway<LegacyServerFrame>({ ...sockets, ...legacyCodec, beforeUpgrade: socketOriginGuard(origins, logger, legacyCodec.path) });
   const chat = new ChatService(backend.store, backend.bus, config.chat, logger);
   await chat.start();
   endModeratorSockets(adminSessions, backend.bus, [gateway, legacyGateway], logger);

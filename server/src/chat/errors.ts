@@ -1,3 +1,7 @@
+import type { ChatErrorCode } from '../../../contract/errors.js';
+
+export type { ChatErrorCode };
+
 /** Every chat error a client can receive, in Spanish first and English. `{name}` is filled in. */
 export const CHAT_ERRORS = {
   nick_invalid: { es: 'El nombre debe tener entre {min} y {max} caracteres', en: 'The name must be {min} to {max} characters' },
@@ -13,9 +17,7 @@ export const CHAT_ERRORS = {
   banned: { es: 'No puede escribir en este chat', en: 'You may not write in this chat' },
   timed_out: { es: 'No puede escribir durante {minutes} min', en: 'You may not write for {minutes} min' },
   too_many_connections: { es: 'Demasiadas conexiones desde su red', en: 'Too many connections from your network' },
-} as const;
-
-export type ChatErrorCode = keyof typeof CHAT_ERRORS;
+} as const satisfies Record<ChatErrorCode, { es: string; en: string }>;
 
 export type ChatResult<T> = { ok: true; value: T } | { ok: false; code: ChatErrorCode; message: string; retryAfterSec?: number };
 

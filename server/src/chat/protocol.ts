@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import type { ChatRole, ClientMessage, LegacyClientFrame, LegacyMessage, PublicMessage } from '../../../contract/ws.js';
 import { INVISIBLE, nickSkeleton } from './nick-key.js';
 
-/** Who wrote a message. Moderators are signed-in admins; `system` is the platform itself. */
-export type ChatRole = 'viewer' | 'moderator' | 'system';
+export type { ChatRole, LegacyMessage, PublicMessage };
 
 /** A stored chat message. The public shape (`PublicMessage`) leaves out who sent it from where. */
 export interface ChatMessage {
@@ -22,26 +22,7 @@ export interface ChatMessage {
   deleted?: boolean;
 }
 
-export interface PublicMessage {
-  id: string;
-  nick: string;
-  text: string;
-  at: string;
-  role: ChatRole;
-}
-
 export const toPublic = (m: ChatMessage): PublicMessage => ({ id: m.id, nick: m.nick, text: m.text, at: m.at, role: m.role });
-
-/** The church's existing frontend's message shape. Timestamps are epoch milliseconds. */
-export interface LegacyMessage {
-  id: string;
-  message: string;
-  username: string;
-  sendedAt: number;
-  sendedBy: string;
-  showTimestamp: boolean;
-  identify: boolean;
-}
 
 export const toLegacy = (m: ChatMessage, identify = false): LegacyMessage => ({
   id: m.id,
@@ -84,12 +65,13 @@ export const NICK_MIN = 2;
 export const NICK_MAX = 24;
 export const TEXT_MAX = 500;
 
-export const HelloFrame = z.object({ type: z.literal('hello'), nick: z.string().max(200) });
+// The schemas read exactly the contract's client → server messages (`satisfies` keeps them in step).
+export const HelloFrame = z.object({ type: z.literal('hello'), nick: z.string().max(200) }) satisfies z.ZodType<Extract<ClientMessage, { type: 'hello' }>>;
 export const ChatFrame = z.object({
   type: z.literal('chat'),
   text: z.string().max(4000),
   clientId: z.string().min(1).max(64),
-});
+}) satisfies z.ZodType<Extract<ClientMessage, { type: 'chat' }>>;
 
 /** Legacy websocket frame: `{action, data}`. */
 export const LegacyEnvelope = z.object({ action: z.string().max(64), data: z.unknown().optional() });
@@ -100,7 +82,7 @@ export const LegacyChatData = z.object({
   sendedBy: z.union([z.string(), z.number()]).optional(),
   identify: z.boolean().optional(),
   showTimestamp: z.boolean().optional(),
-});
+}) satisfies z.ZodType<LegacyClientFrame['data']>;
 export type LegacyChatData = z.infer<typeof LegacyChatData>;
 
 /** Time-sortable unique id: 10 chars of milliseconds (base36, padded) + 8 random. */

@@ -10,7 +10,8 @@ import type { WsGateway } from './ws/gateway.js';
 
 export interface AppDeps {
   logger: Logger;
-  gateway: WsGateway;
+  /** The /ws socket; the app only mounts its route, whatever frames it sends. */
+  gateway: Pick<WsGateway<object>, 'maxPayload' | 'routes'>;
   status(): StreamStatus;
   health(): IngestHealth;
   /** HTTP API requests per minute and client address. */

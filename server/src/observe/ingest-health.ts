@@ -1,43 +1,16 @@
+import type { HealthSample, IngestHealth as ContractIngestHealth } from '../../../contract/admin.js';
 import type { Logger } from '../log/logger.js';
 import type { TranscoderHealth } from '../transcode/transcoder.js';
 import { keyframeInterval, probeKeyframeTimes } from './keyframes.js';
 import type { Observation } from './observer.js';
 import type { StorageCheck, StorageHealth } from './storage-check.js';
 
-/** What the admin sees about the incoming stream. */
-export interface IngestHealth {
-  nginxUp: boolean;
-  publisher: boolean;
-  inputKbps?: number;
-  width?: number;
-  height?: number;
-  fps?: number;
-  videoCodec?: string;
-  audioCodec?: string;
-  /** The source's audio bitrate as nginx measures it (simulcast advice: YouTube wants ≥ 64 kbps). */
-  audioKbps?: number;
-  /** Measured from the source's segments. */
-  keyframeIntervalSec?: number;
-  /** True when the keyframe interval is longer than the fragment length (OBS should use 2 s). */
-  keyframeTooLong: boolean;
+/** What the admin sees about the incoming stream (contract/admin.ts), with the transcoder's full health. */
+export interface IngestHealth extends Omit<ContractIngestHealth, 'transcoder'> {
   transcoder: TranscoderHealth;
-  renditions: { id: string; ready: boolean; publishing: boolean; segments: number; lastSegmentAgeSec?: number }[];
-  /** The disk the HLS segments are written to (absent until first measured, or without `storageDir`). */
-  storage?: StorageHealth;
-  /** Things the volunteer at OBS (or the server's keeper) should change, as codes the admin page explains. */
-  advice: ('keyframe_too_long' | 'bitrate_too_high' | 'bitrate_unstable' | 'transcoder_slow' | 'disk_full' | 'disk_low' | 'disk_unwritable')[];
 }
 
-/** One point of the admin's health chart. */
-export interface HealthSample {
-  at: string;
-  inputKbps?: number;
-  fps?: number;
-  width?: number;
-  height?: number;
-  keyframeIntervalSec?: number;
-  transcoderSpeed?: number;
-}
+export type { HealthSample };
 
 /** Input bitrate varying more than this (coefficient of variation over a minute) is "unstable". */
 export const UNSTABLE_CV = 0.3;

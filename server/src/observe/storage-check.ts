@@ -1,21 +1,15 @@
 import { statfs, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { StorageHealth, StorageProblem } from '../../../contract/admin.js';
 import type { Logger } from '../log/logger.js';
 
 /**
  * Whether nginx can keep writing the HLS segments. A full disk is the one fault the service can't heal:
  * the stream silently stops advancing for every viewer, so the admin must be told plainly what to do.
  */
-export type StorageProblem = 'disk_full' | 'disk_low' | 'unwritable';
 
-/** What the admin sees about the HLS disk. No path: the health answer is readable by the dashboard. */
-export interface StorageHealth {
-  freeBytes: number;
-  totalBytes: number;
-  /** New segments can be written ("disk_low" is a warning: still ok). */
-  ok: boolean;
-  problem?: StorageProblem;
-}
+/** What the admin sees about the HLS disk (contract/admin.ts). No path: the dashboard reads it. */
+export type { StorageHealth, StorageProblem };
 
 const MB = 1024 * 1024;
 const GB = 1024 * MB;

@@ -1,13 +1,7 @@
+import type { StreamSession } from '../../../contract/admin.js';
 import type { Db } from './database.js';
 
-export interface StreamSession {
-  id: number;
-  stream: string;
-  startedAt: string;
-  liveAt: string | null;
-  endedAt: string | null;
-  peakViewers: number;
-}
+export type { StreamSession };
 
 /** One row per service broadcast: when it started, went live, ended, and its peak audience. */
 export class StreamSessions {

@@ -8,7 +8,9 @@
  *      └──────────────── starting / reconnecting ◀─────────────────────┘
  *                          publisher back + renditions fresh ──▶ live
  */
-export type StreamStateName = 'offline' | 'starting' | 'live' | 'reconnecting';
+import type { StreamReason, StreamStateName } from '../../../contract/status.js';
+
+export type { StreamReason, StreamStateName };
 
 export interface MachineState {
   state: StreamStateName;
@@ -32,9 +34,6 @@ export interface MachineState {
   /** Offline because a broadcast that was live ended (not since the service started, not a false start). */
   ended?: boolean;
 }
-
-/** Why the stream is in its state, for viewers (additive `reason` of the status document). */
-export type StreamReason = 'publisher-stopped' | 'signal-lost' | 'ended';
 
 export type StreamEvent =
   | { type: 'publish-started'; at: number }

@@ -1,3 +1,4 @@
+import type { LegacyServerFrame, ServerMessage } from '../../../contract/ws.js';
 import type { WsGateway } from '../http/ws/gateway.js';
 import { legacyStreamEvents } from '../http/routes/legacy.js';
 import type { StreamSession, StreamSessions } from '../storage/stream-sessions.js';
@@ -10,7 +11,7 @@ export interface StreamEventsOptions {
   sessions: StreamSessions;
   status(): StreamStatus;
   gateway: WsGateway;
-  legacyGateway: WsGateway;
+  legacyGateway: WsGateway<LegacyServerFrame>;
   /** The stream went on (starting, live, reconnecting) or off. */
   onAir(onAir: boolean): void;
   /** A new broadcast began (the peak viewer count starts again). */
@@ -55,7 +56,7 @@ export class StreamEvents {
   }
 
   /** The frame a new /ws socket gets first. */
-  currentFrame(): Record<string, unknown> {
+  currentFrame(): ServerMessage {
     return statusFrame(this.o.status());
   }
 
@@ -70,4 +71,4 @@ export class StreamEvents {
   }
 }
 
-export const statusFrame = (status: StreamStatus): Record<string, unknown> => ({ type: 'status', ...status });
+export const statusFrame = (status: StreamStatus): ServerMessage => ({ type: 'status', ...status });

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
-import { writeSetting } from '../lib/storage';
-import { resumeSession } from './api';
+import { writeSetting } from '../common/storage';
+import { resumeSession } from './api/api';
 import { Dashboard } from './Dashboard';
 import { LoginForm } from './LoginForm';
 

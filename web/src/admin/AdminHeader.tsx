@@ -1,6 +1,6 @@
 import { useI18n } from '../i18n/I18nProvider';
-import type { StreamState } from '../lib/status';
-import { LanguageSwitch } from '../viewer/LanguageSwitch';
+import type { StreamState } from '../api/status';
+import { LanguageSwitch } from '../common/LanguageSwitch';
 import { formatNumber } from './format';
 
 interface Props {

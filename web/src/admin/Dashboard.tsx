@@ -1,22 +1,22 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
-import { useLiveSocket } from '../viewer/useLiveSocket';
+import { useLiveSocket } from '../common/useLiveSocket';
 import { AdminHeader } from './AdminHeader';
-import { ApiError, createAdminClient } from './api';
-import { BrandingForm } from './BrandingForm';
-import { ChatModeration } from './ChatModeration';
-import { ChatSettingsCard } from './ChatSettingsCard';
-import { EmbedCard } from './EmbedCard';
-import { errorText } from './error-text';
-import { HealthCard } from './HealthCard';
-import { ObsCard } from './ObsCard';
-import { PublicUrlNotice } from './PublicUrlNotice';
-import { SanctionsCard } from './SanctionsCard';
-import { SimulcastCard } from './SimulcastCard';
-import { ScheduleEditor } from './ScheduleEditor';
-import { useLiveFigures } from './useLiveFigures';
-import { useLoad } from './useLoad';
-import { ViewersCard } from './ViewersCard';
+import { ApiError, createAdminClient } from './api/api';
+import { BrandingForm } from './forms/BrandingForm';
+import { ChatModeration } from './moderation/ChatModeration';
+import { ChatSettingsCard } from './cards/ChatSettingsCard';
+import { EmbedCard } from './cards/EmbedCard';
+import { errorText } from './api/error-text';
+import { HealthCard } from './cards/HealthCard';
+import { ObsCard } from './cards/ObsCard';
+import { PublicUrlNotice } from './cards/PublicUrlNotice';
+import { SanctionsCard } from './cards/SanctionsCard';
+import { ScheduleEditor } from './forms/ScheduleEditor';
+import { useLiveFigures } from './hooks/useLiveFigures';
+import { useLoad } from './hooks/useLoad';
+import { ViewersCard } from './cards/ViewersCard';
+import { SimulcastCard } from './cards/SimulcastCard';
 
 /** How often the live figures are read; the socket fills in status and audience between polls. */
 const OVERVIEW_MS = 2500;

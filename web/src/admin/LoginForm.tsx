@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
-import { LanguageSwitch } from '../viewer/LanguageSwitch';
-import { login, localMessage, type FetchLike } from './api';
+import { LanguageSwitch } from '../common/LanguageSwitch';
+import { login, localMessage, type FetchLike } from './api/api';
 
 type LoginState = { kind: 'idle' } | { kind: 'busy' } | { kind: 'error'; message: string };
 

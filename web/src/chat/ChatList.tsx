@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
-import type { ChatMessage } from '../lib/messages';
+import type { ChatMessage } from '../api/messages';
 import { ChatMessageItem } from './ChatMessageItem';
 
 /** Within this many pixels of the bottom counts as "reading the latest". */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ChatMessage } from '../lib/messages';
+import type { ChatMessage } from '../api/messages';
 import { renderIn, textOf } from '../testing/render';
 import { ChatMessageItem } from './ChatMessageItem';
 import { ChatView } from './ChatView';

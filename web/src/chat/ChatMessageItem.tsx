@@ -1,6 +1,6 @@
 import { formatClockTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
-import type { ChatMessage } from '../lib/messages';
+import type { ChatMessage } from '../api/messages';
 
 export function isModerator(role: string): boolean {
   return role === 'moderator' || role === 'admin';

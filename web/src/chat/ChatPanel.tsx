@@ -1,4 +1,4 @@
-import type { LiveSocket, SocketState } from '../lib/live-socket';
+import type { LiveSocket, SocketState } from '../api/live-socket';
 import { ChatView } from './ChatView';
 import { useChat } from './useChat';
 

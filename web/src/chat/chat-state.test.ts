@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ChatMessage, ServerMessage } from '../lib/messages';
+import type { ChatMessage, ServerMessage } from '../api/messages';
 import { chatReducer, initialChatState, MAX_MESSAGES, type ChatState } from './chat-state';
 
 const msg = (id: string, text = id): ChatMessage => ({ id, nick: 'Ana', text, at: '2026-11-29T14:00:00Z', role: 'viewer' });
@@ -96,4 +96,25 @@ test('the slow-mode wait counts down from the last accepted message, and charact
   assert.equal(slowModeWait(30, 5_000, 34_500), 1);
   assert.equal(slowModeWait(30, 5_000, 35_000), 0);
   assert.equal(countChars('  hola 🙏  '), 6);
+});
+
+test('a slow-mode change a moderator makes during the service reaches the open composer: the raw /ws frame, parsed, sets the wait', async () => {
+  const { parseServerMessage } = await import('../api/messages');
+  const { slowModeWait } = await import('./ChatComposer');
+  const frame = (raw: object) => {
+    const m = parseServerMessage(JSON.stringify(raw));
+    assert.ok(m, `${JSON.stringify(raw)} is read`);
+    return m;
+  };
+  let s = server(initialChatState(), frame({ type: 'chat-settings', slowModeSeconds: 0, role: 'viewer' }));
+  s = chatReducer(s, { type: 'sent', clientId: 'c1', text: 'hola', at: 10_000 });
+  s = server(s, frame({ type: 'ack', clientId: 'c1', id: '1' }));
+  assert.equal(slowModeWait(s.slowModeSeconds, s.lastAcceptedAt, 12_000), 0, 'no wait before the change');
+  // Pushed to every socket when a moderator saves the chat settings (no role: the reader's stays).
+  s = server(s, frame({ type: 'chat-settings', slowModeSeconds: 30 }));
+  assert.equal(s.slowModeSeconds, 30);
+  assert.equal(s.moderator, false);
+  assert.equal(slowModeWait(s.slowModeSeconds, s.lastAcceptedAt, 12_000), 28, 'the composer now waits');
+  s = server(s, frame({ type: 'chat-settings', slowModeSeconds: 0 }));
+  assert.equal(slowModeWait(s.slowModeSeconds, s.lastAcceptedAt, 12_000), 0, 'turned off live too');
 });

@@ -1,4 +1,4 @@
-import type { ChatMessage, ServerMessage } from '../lib/messages';
+import type { ChatMessage, ServerMessage } from '../api/messages';
 
 /** What the chat panel shows; changed only by `chatReducer`, so every rule here is testable without a DOM. */
 export interface ChatState {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useState } from 'react';
-import type { LiveSocket, SocketState } from '../lib/live-socket';
-import { readSetting, SETTING, writeSetting } from '../lib/storage';
+import type { LiveSocket, SocketState } from '../api/live-socket';
+import { readSetting, SETTING, writeSetting } from '../common/storage';
 import { chatReducer, initialChatState, isNickError } from './chat-state';
 
 const OWN_IDS_KEPT = 100;

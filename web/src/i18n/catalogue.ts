@@ -1,6 +1,6 @@
 import { en } from './en';
 import { es, type Messages } from './es';
-import { readSetting } from '../lib/storage';
+import { readSetting } from '../common/storage';
 
 export type Lang = 'es' | 'en';
 export const LANGS: readonly Lang[] = ['es', 'en'];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_SITE } from '../lib/site';
-import type { StreamStatus } from '../lib/status';
+import { DEFAULT_SITE } from '../api/site';
+import type { StreamStatus } from '../api/status';
 import { renderIn, textOf } from '../testing/render';
 import { StreamStage } from '../viewer/StreamStage';
 import { detectLang } from './catalogue';

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useReducer, useState } from 'react';
-import { LiveSocket, socketUrl, type SocketState } from '../lib/live-socket';
+import { LiveSocket, socketUrl, type SocketState } from '../api/live-socket';
 import { parseOverlayFrame } from './overlay-frames';
 import type { OverlayOptions } from './overlay-options';
 import { initialOverlayState, nextDeparture, overlayReducer, type OverlayFrame, type OverlayLine } from './overlay-state';

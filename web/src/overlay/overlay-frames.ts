@@ -1,23 +1,17 @@
-import { parseServerMessage } from '../lib/messages';
+import { parseServerMessage } from '../api/messages';
+import { isStr, jsonObject } from '../api/read';
 import type { OverlayFrame } from './overlay-state';
 
-const str = (v: unknown): v is string => typeof v === 'string';
 
 /**
  * One /ws text frame as the overlay reads it: the chat's frames, join notices and a ban's removals;
  * everything else (status, viewers, settings, malformed frames) is null and ignored.
  */
 export function parseOverlayFrame(raw: string): OverlayFrame | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const o = v as Record<string, unknown>;
-  if (o.type === 'join') return str(o.nick) && o.nick.length > 0 ? { type: 'join', nick: o.nick, at: str(o.at) ? o.at : '' } : null;
-  if (o.type === 'banned') return Array.isArray(o.ids) ? { type: 'banned', ids: o.ids.filter(str) } : null;
+  const o = jsonObject(raw);
+  if (!o) return null;
+  if (o.type === 'join') return isStr(o.nick) && o.nick.length > 0 ? { type: 'join', nick: o.nick, at: isStr(o.at) ? o.at : '' } : null;
+  if (o.type === 'banned') return Array.isArray(o.ids) ? { type: 'banned', ids: o.ids.filter(isStr) } : null;
   const m = parseServerMessage(raw);
   switch (m?.type) {
     case 'history':

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ChatMessage } from '../lib/messages';
+import type { ChatMessage } from '../api/messages';
 import { parseOverlayFrame } from './overlay-frames';
 import { OVERLAY_DEFAULTS, type OverlayOptions } from './overlay-options';
 import { initialOverlayState, nextDeparture, overlayReducer, type OverlayFrame, type OverlayState } from './overlay-state';

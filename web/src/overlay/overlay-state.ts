@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../lib/messages';
+import type { ChatMessage } from '../api/messages';
 import type { OverlayOptions } from './overlay-options';
 
 /** What the overlay's socket may say (the chat frames of /ws, plus join notices and a ban's removals). */

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
-import type { StreamState, StreamStatus } from '../lib/status';
-import { readSetting, SETTING, writeSetting } from '../lib/storage';
+import type { StreamState, StreamStatus } from '../api/status';
+import { readSetting, SETTING, writeSetting } from '../common/storage';
 import { AudioPoster } from './AudioPoster';
 import { Icon } from './icons';
 import type { PlaybackSource } from './playback-engine';

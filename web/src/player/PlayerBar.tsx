@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type RefObject } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
-import type { Rendition } from '../lib/status';
+import type { Rendition } from '../api/status';
 import { Icon } from './icons';
 import type { PlaybackEngine } from './playback-engine';
 import { QualitySelect } from './QualitySelect';

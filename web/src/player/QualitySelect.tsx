@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
 import type { Messages } from '../i18n/es';
-import type { Rendition } from '../lib/status';
+import type { Rendition } from '../api/status';
 import { qualityOptions, type QualityOption } from './quality';
 
 function optionLabel(option: QualityOption, t: Messages): string {

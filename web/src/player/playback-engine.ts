@@ -1,6 +1,6 @@
 import type HlsType from 'hls.js/dist/hls.light.mjs';
 import type { ErrorData } from 'hls.js/dist/hls.light.mjs';
-import type { Rendition } from '../lib/status';
+import type { Rendition } from '../api/status';
 import { levelIndexFor } from './quality';
 
 /** What the engine tells the player's UI. */

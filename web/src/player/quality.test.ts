@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Rendition } from '../lib/status';
+import type { Rendition } from '../api/status';
 import { levelIndexFor, qualityOptions, renditionFor } from './quality';
 
 const source: Rendition = { id: 'source', url: '/video/envivo/index.m3u8', width: 1280, height: 720, bandwidth: 2_800_000 };

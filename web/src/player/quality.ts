@@ -1,4 +1,4 @@
-import type { Rendition } from '../lib/status';
+import type { Rendition } from '../api/status';
 
 /** 'auto' (adaptive over the master playlist) or a rendition's id ('source', 'mid', 'low', 'audio', …). */
 export type QualityChoice = 'auto' | (string & {});

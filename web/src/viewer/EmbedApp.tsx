@@ -1,6 +1,6 @@
 import { useI18n } from '../i18n/I18nProvider';
 import { StreamStage } from './StreamStage';
-import { useLiveSocket } from './useLiveSocket';
+import { useLiveSocket } from '../common/useLiveSocket';
 import { useNow } from './useNow';
 import { useSite } from './useSite';
 import { useStreamStatus } from './useStreamStatus';

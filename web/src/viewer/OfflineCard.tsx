@@ -1,7 +1,7 @@
 import { formatCountdown, formatServiceTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
-import { countdown, nextService } from '../lib/schedule';
-import type { SiteSettings } from '../lib/site';
+import { countdown, nextService } from '../common/schedule';
+import type { SiteSettings } from '../api/site';
 
 /** A recording to offer after a broadcast (the archive's latest); the slot renders only when one is given. */
 export interface LatestRecording {

@@ -1,5 +1,5 @@
-import type { SiteSettings } from '../lib/site';
-import { LanguageSwitch } from './LanguageSwitch';
+import type { SiteSettings } from '../api/site';
+import { LanguageSwitch } from '../common/LanguageSwitch';
 import { ShareButton } from './ShareButton';
 
 export function SiteHeader({ site }: { site: SiteSettings }) {

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
-import type { StreamStatus } from '../lib/status';
-import type { SiteSettings } from '../lib/site';
+import type { StreamStatus } from '../api/status';
+import type { SiteSettings } from '../api/site';
 import { loadHls } from '../player/playback-engine';
 import { Player } from '../player/Player';
 import { LiveInfo } from './LiveInfo';

@@ -1,7 +1,7 @@
 import { ChatPanel } from '../chat/ChatPanel';
 import { SiteHeader } from './SiteHeader';
 import { StreamStage } from './StreamStage';
-import { useLiveSocket } from './useLiveSocket';
+import { useLiveSocket } from '../common/useLiveSocket';
 import { useNow } from './useNow';
 import { useSite } from './useSite';
 import { useStreamStatus } from './useStreamStatus';

@@ -1,4 +1,4 @@
-import { copyText } from '../lib/clipboard';
+import { copyText } from '../common/clipboard';
 
 export type ShareOutcome = 'shared' | 'copied' | 'cancelled' | 'failed';
 

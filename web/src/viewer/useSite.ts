@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { DEFAULT_SITE, fetchSite, textOn, type SiteSettings } from '../lib/site';
+import { DEFAULT_SITE, fetchSite, textOn, type SiteSettings } from '../api/site';
 
 /** The church's settings (defaults until the server answers); also paints the accent colour. */
 export function useSite(): SiteSettings {

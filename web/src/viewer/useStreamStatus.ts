@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { LiveSocket } from '../lib/live-socket';
-import { fetchStatus, type StreamStatus } from '../lib/status';
+import type { LiveSocket } from '../api/live-socket';
+import { fetchStatus, type StreamStatus } from '../api/status';
 
 /**
  * The stream's status: fetched once at start (so the page is right before the socket connects), then kept

@@ -1,15 +1,7 @@
+import type { ChatSettings } from '../../../../contract/admin.js';
 import type { ChatMessage } from '../protocol.js';
 
-export interface ChatSettings {
-  /** Minimum seconds between two messages of one viewer; 0 = off. */
-  slowModeSeconds: number;
-  /** Words (or phrases) a viewer's message may not contain; compared without case or accents. */
-  wordFilter: string[];
-  /** Whether viewers may post links (moderators always may). */
-  linksFromViewers: boolean;
-  /** Whether "NOMBRE está viendo" is announced when someone enters the chat with a name. */
-  joinNotices: boolean;
-}
+export type { ChatSettings };
 
 export const DEFAULT_SETTINGS: ChatSettings = { slowModeSeconds: 0, wordFilter: [], linksFromViewers: false, joinNotices: true };
 

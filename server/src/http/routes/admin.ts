@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Overview } from '../../../../contract/admin.js';
 import type { ChatService } from '../../chat/chat-service.js';
 import { chatCsv, exportFileName } from '../../chat/export-csv.js';
 import { toPublic, type ChatMessage } from '../../chat/protocol.js';
@@ -29,7 +30,7 @@ export interface AdminDeps {
   /** After the site settings change (the share page is re-rendered). */
   onSiteChange(): void;
   /** The live figures the dashboard shows. */
-  overview(): Record<string, unknown>;
+  overview(): Omit<Overview, 'obsServer'>;
   healthHistory(): HealthSample[];
   /** rtmp://HOST:PORT/live, for OBS. */
   obsServer: string;

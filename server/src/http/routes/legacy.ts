@@ -4,6 +4,8 @@ import type { ChatService, Participant } from '../../chat/chat-service.js';
 import { LegacyChatData, toLegacy, type ChatMessage } from '../../chat/protocol.js';
 import type { Ladder } from '../../transcode/ladder.js';
 import type { StreamStatus } from '../../stream/status.js';
+import type { WsErrorCode } from '../../../../contract/errors.js';
+import type { LegacyServerFrame } from '../../../../contract/ws.js';
 import type { WsClient, WsGateway } from '../ws/gateway.js';
 
 const LegacyEnvelope = z.object({ action: z.string().min(1).max(64), data: z.unknown().optional() }).loose();
@@ -15,11 +17,11 @@ export const legacyCodec = {
     const e = LegacyEnvelope.safeParse(frame);
     return e.success ? { type: e.data.action, body: e.data.data ?? {} } : null;
   },
-  encodeError: (code: string, message: string) => ({ action: 'error', data: { code, message } }),
+  encodeError: (code: WsErrorCode, message: string): LegacyServerFrame => ({ action: 'error', data: { code, message } }),
 };
 
 export interface LegacyDeps {
-  gateway: WsGateway;
+  gateway: WsGateway<LegacyServerFrame>;
   chat: ChatService;
   ladder: Ladder;
   publicUrl: string;
@@ -65,7 +67,7 @@ export function legacyApi(app: FastifyInstance, d: LegacyDeps): void {
   app.get('/v1/streaming/online', async () => ({ online: legacyOnline(d.status()), stream_url: url(d.ladder.masterUrl) }));
 
   const participants = new Map<string, Participant>();
-  const of = (c: WsClient) => {
+  const of = (c: WsClient<LegacyServerFrame>) => {
     let p = participants.get(c.id);
     if (!p) {
       p = d.chat.participant(c.id, c.sessionId, c.ipHash, c.role);
@@ -113,7 +115,7 @@ export function legacyApi(app: FastifyInstance, d: LegacyDeps): void {
 }
 
 /** Tells legacy clients when the stream starts and ends, as the first backend did. */
-export function legacyStreamEvents(gateway: WsGateway, previous: StreamStatus['state'], next: StreamStatus): void {
+export function legacyStreamEvents(gateway: WsGateway<LegacyServerFrame>, previous: StreamStatus['state'], next: StreamStatus): void {
   const was = previous === 'live' || previous === 'reconnecting';
   const is = legacyOnline(next);
   if (!was && is) gateway.broadcast({ action: 'stream-started', data: {} });

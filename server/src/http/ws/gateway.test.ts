@@ -73,10 +73,13 @@ async function withTimeout<T>(p: Promise<T>, what: string, ms = 2000): Promise<T
  * The app listening on a free loopback port with a gateway that, like the wiring, greets every client
  * with the status, and a `ping` handler that answers `pong` with the validated frame.
  */
-async function start(t: TestContext, options: Partial<GatewayOptions> = {}) {
+/** This test's gateway sends its own `pong` besides the protocol's frames, so its frames are left open. */
+type TestFrame = Record<string, unknown>;
+
+async function start(t: TestContext, options: Partial<GatewayOptions<TestFrame>> = {}) {
   const logger = createLogger('silent', new Redactor());
-  const gateway = new WsGateway({ logger, ...options });
-  const received: { client: WsClient; data: { type: 'ping'; n: number } }[] = [];
+  const gateway = new WsGateway<TestFrame>({ logger, ...options });
+  const received: { client: WsClient<TestFrame>; data: { type: 'ping'; n: number } }[] = [];
   gateway.register({
     type: 'ping',
     schema: z.object({ type: z.literal('ping'), n: z.number().int().min(0) }),

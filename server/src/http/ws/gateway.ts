@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import type { WsErrorCode } from '../../../../contract/errors.js';
+import type { ServerMessage } from '../../../../contract/ws.js';
 import { z } from 'zod';
 import type { Logger } from '../../log/logger.js';
 import { SocketQuota } from './socket-quota.js';
@@ -14,25 +16,28 @@ export interface ClientIdentity {
   adminSession?: string;
 }
 
-/** One connected browser. */
-export interface WsClient extends ClientIdentity {
+/**
+ * One connected browser. `Out` is what its socket sends: the /ws protocol's `ServerMessage` (default), or
+ * the legacy socket's `LegacyServerFrame` (`{action, data}`), both from contract/ws.ts.
+ */
+export interface WsClient<Out extends object = ServerMessage> extends ClientIdentity {
   id: string;
   ip: string;
   /** The OBS chat overlay (`?overlay=1`): it only listens, is not a viewer and has no session cookie. */
   readOnly: boolean;
   /** Sends a JSON message; the legacy socket's messages have `action` instead of `type`. */
-  send(message: Record<string, unknown>): void;
+  send(message: Out): void;
   close(code: number, reason: string): void;
 }
 
 /** A client → server message type that plugs into the gateway (the chat adds its own). */
-export interface MessageHandler<T = unknown> {
+export interface MessageHandler<T = unknown, Out extends object = ServerMessage> {
   type: string;
   schema: z.ZodType<T>;
-  handle(client: WsClient, data: T): void | Promise<void>;
+  handle(client: WsClient<Out>, data: T): void | Promise<void>;
 }
 
-export interface GatewayOptions {
+export interface GatewayOptions<Out extends object = ServerMessage> {
   logger: Logger;
   /** Largest frame accepted, in bytes. */
   maxPayload?: number;
@@ -56,7 +61,7 @@ export interface GatewayOptions {
    */
   decode?: (frame: Record<string, unknown>) => { type: string; body: unknown } | null;
   /** How an error is put to this socket's clients. */
-  encodeError?: (code: string, message: string) => Record<string, unknown>;
+  encodeError?: (code: WsErrorCode, message: string) => Out;
   /** Runs before the upgrade (the Origin check); answering the reply refuses the socket. */
   beforeUpgrade?: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
@@ -82,16 +87,16 @@ export const WS_CLOSE = { goingAway: 1001, unsupported: 1003, policy: 1008, tooB
  * The /ws websocket: validates every frame, routes it by `type` to a registered handler, and broadcasts.
  * A bad frame gets an `error` message; it never affects other sockets.
  */
-export class WsGateway {
-  private readonly handlers = new Map<string, MessageHandler<any>>();
-  private readonly openHooks: ((client: WsClient) => void)[] = [];
-  private readonly demoteHooks: ((client: WsClient) => void)[] = [];
-  private readonly closeHooks: ((client: WsClient) => void)[] = [];
-  private readonly clients = new Map<string, { client: WsClient; socket: WebSocket; alive: boolean }>();
+export class WsGateway<Out extends object = ServerMessage> {
+  private readonly handlers = new Map<string, MessageHandler<any, Out>>();
+  private readonly openHooks: ((client: WsClient<Out>) => void)[] = [];
+  private readonly demoteHooks: ((client: WsClient<Out>) => void)[] = [];
+  private readonly closeHooks: ((client: WsClient<Out>) => void)[] = [];
+  private readonly clients = new Map<string, { client: WsClient<Out>; socket: WebSocket; alive: boolean }>();
   private pinger: NodeJS.Timeout | null = null;
   private readonly quota: SocketQuota;
 
-  constructor(private readonly o: GatewayOptions) {
+  constructor(private readonly o: GatewayOptions<Out>) {
     this.quota = o.quota ?? new SocketQuota(o.maxSocketsPerIp ?? 50);
   }
 
@@ -99,21 +104,21 @@ export class WsGateway {
     return this.o.maxPayload ?? 16 * 1024;
   }
 
-  register<T>(handler: MessageHandler<T>): void {
+  register<T>(handler: MessageHandler<T, Out>): void {
     if (this.handlers.has(handler.type)) throw new Error(`handler for "${handler.type}" already registered`);
     this.handlers.set(handler.type, handler);
   }
 
-  onOpen(hook: (client: WsClient) => void): void {
+  onOpen(hook: (client: WsClient<Out>) => void): void {
     this.openHooks.push(hook);
   }
 
-  onClose(hook: (client: WsClient) => void): void {
+  onClose(hook: (client: WsClient<Out>) => void): void {
     this.closeHooks.push(hook);
   }
 
   /** Told when a socket loses its moderator role (its admin session ended). */
-  onDemote(hook: (client: WsClient) => void): void {
+  onDemote(hook: (client: WsClient<Out>) => void): void {
     this.demoteHooks.push(hook);
   }
 
@@ -126,7 +131,7 @@ export class WsGateway {
     return this.clients.size;
   }
 
-  broadcast(message: Record<string, unknown>): void {
+  broadcast(message: Out): void {
     const text = JSON.stringify(message);
     for (const { client, socket } of this.clients.values()) this.sendRaw(client, socket, text);
   }
@@ -180,7 +185,7 @@ export class WsGateway {
     const identity: ClientIdentity = overlay
       ? { sessionId: `overlay-${id}`, ipHash: '', role: 'viewer' }
       : (this.o.identify?.(req) ?? { sessionId: `conn-${id}`, ipHash: ip, role: 'viewer' });
-    const client: WsClient = {
+    const client: WsClient<Out> = {
       ...identity,
       id,
       ip,
@@ -202,12 +207,12 @@ export class WsGateway {
   }
 
   /** A moderator whose admin session ended (logout, expiry) is demoted before anything else it does. */
-  private checkModerator(client: WsClient): void {
+  private checkModerator(client: WsClient<Out>): void {
     if (client.role !== 'moderator' || !this.o.stillModerator) return;
     if (!client.adminSession || !this.o.stillModerator(client.adminSession)) this.demoteClient(client);
   }
 
-  private demoteClient(client: WsClient): void {
+  private demoteClient(client: WsClient<Out>): void {
     if (client.role !== 'moderator') return;
     client.role = 'viewer';
     delete client.adminSession;
@@ -215,11 +220,12 @@ export class WsGateway {
   }
 
   /** An error in this socket's own protocol (the legacy socket's clients read `{action: 'error'}`). */
-  private errorFrame(code: string, message: string): Record<string, unknown> {
-    return this.o.encodeError ? this.o.encodeError(code, message) : errorMessage(code, message);
+  private errorFrame(code: WsErrorCode, message: string): Out {
+    // Without an encoder the socket speaks the /ws protocol, whose error frame is a ServerMessage.
+    return this.o.encodeError ? this.o.encodeError(code, message) : (errorMessage(code, message) as Out);
   }
 
-  private sendRaw(client: WsClient, socket: WebSocket, text: string): void {
+  private sendRaw(client: WsClient<Out>, socket: WebSocket, text: string): void {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > (this.o.maxBufferedBytes ?? 1024 * 1024)) {
       this.o.logger.warn({ event: 'ws_slow_consumer', client: client.id }, 'dropping a websocket that stopped reading');
@@ -229,12 +235,12 @@ export class WsGateway {
     socket.send(text);
   }
 
-  private async receive(client: WsClient, socket: WebSocket, data: unknown, isBinary: boolean): Promise<void> {
+  private async receive(client: WsClient<Out>, socket: WebSocket, data: unknown, isBinary: boolean): Promise<void> {
     if (isBinary) {
       socket.close(WS_CLOSE.unsupported, 'binary frames are not accepted');
       return;
     }
-    const fail = (code: string, message: string) => client.send(this.errorFrame(code, message));
+    const fail = (code: WsErrorCode, message: string) => client.send(this.errorFrame(code, message));
     if (client.readOnly) {
       fail('read_only', 'Esta conexión solo lee el chat / this connection only reads the chat');
       return;
@@ -275,6 +281,6 @@ export class WsGateway {
   }
 }
 
-export function errorMessage(code: string, message: string) {
+export function errorMessage(code: WsErrorCode, message: string): Extract<ServerMessage, { type: 'error' }> {
   return { type: 'error', code, message };
 }

@@ -1,0 +1,34 @@
+/**
+ * The public status document: GET /api/v1/status and the websocket's `status` message.
+ * Types only: server and web import these with `import type`, so nothing here reaches a bundle.
+ */
+export type StreamStateName = 'offline' | 'starting' | 'live' | 'reconnecting';
+
+/**
+ * Why the stream is in its state: `publisher-stopped` (reconnecting: OBS stopped; it may come back within
+ * the grace period), `signal-lost` (reconnecting for another reason), `ended` (offline right after a broadcast).
+ */
+export type StreamReason = 'publisher-stopped' | 'signal-lost' | 'ended';
+
+export interface StreamStatus {
+  state: StreamStateName;
+  since: string;
+  name: string;
+  master: string;
+  renditions: StatusRendition[];
+  viewers: number;
+  /** Additive: why the stream is in its state; null when there is nothing to add. */
+  reason: StreamReason | null;
+}
+
+export interface StatusRendition {
+  id: string;
+  label: string;
+  url: string;
+  width?: number;
+  height?: number;
+  bandwidth: number;
+  audioOnly: boolean;
+  /** False while that rendition is briefly unavailable (e.g. the transcoder restarting). */
+  ready: boolean;
+}
