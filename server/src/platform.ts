@@ -34,6 +34,7 @@ import { Identity } from './http/identity.js';
 import { legacyApi, legacyCodec, legacyStreamEvents } from './http/legacy-api.js';
 import { LiveStream } from './stream/live-stream.js';
 import { createMetrics } from './metrics/metrics.js';
+import { createArchive } from './archive/archive.js';
 
 export interface Platform {
   logger: Logger;
@@ -158,6 +159,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     tls: config.tlsCertFile && config.tlsKeyFile ? { port: config.httpsPort, certFile: path.resolve(config.tlsCertFile), keyFile: path.resolve(config.tlsKeyFile) } : undefined,
     workerUser: user,
     openFilesLimit: openFilesLimit(),
+    recordingsRoot: path.join(config.dataDir, 'recordings'),
   };
   // Two nginx instances: the media one (RTMP) is never reloaded while live — nginx-rtmp would lose the
   // stream from /stat — while the web one reloads freely for a renewed certificate.
@@ -248,6 +250,21 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     storageDir: p.hlsDir,
   });
 
+  const archive = createArchive({
+    config: config.archive,
+    dataDir: config.dataDir,
+    rtmpPort: config.rtmpPort,
+    streamName: ladder.name,
+    tools: { ffmpeg: config.binaries.ffmpeg, ffprobe: config.binaries.ffprobe },
+    publicUrl: config.publicUrl,
+    webRoot: config.webRoot,
+    db,
+    logger,
+    redactor,
+    site: () => site.get(),
+    graceMs: config.graceSeconds * 1000,
+  });
+
   // Sessions: a restart mid-stream continues the open one.
   let sessionId = sessions.open(ladder.name)?.id;
   stream.onChange((s, previous) => {
@@ -268,6 +285,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     const status = pipeline.status();
     gateway.broadcast({ type: 'status', ...status });
     legacyStreamEvents(legacyGateway, previous.state, status);
+    archive.onStreamChange(s, sessionId);
   });
   gateway.onOpen((client) => {
     client.send({ type: 'status', ...pipeline.status() });
@@ -300,6 +318,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
         api.get('/v1/site', async () => ({ ...site.get(), timezone: 'America/Santiago' }));
         api.get('/v1/session', async (_req, reply) => reply.code(204).send());
       },
+      archive.publicRoutes,
     ],
     readiness: () => ({ started, nginx: mediaNginx.up() && webNginx.up(), database: databaseWorks(db) }),
     plugins: [
@@ -330,6 +349,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
           }),
           healthHistory: () => pipeline.history(),
           obsServer: `rtmp://${new URL(config.publicUrl).hostname}:${config.rtmpPort}/live`,
+          extensions: [archive.adminRoutes],
         }),
       (a) =>
         callbackRoutes(a, {
@@ -355,6 +375,8 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     await webNginx.stop();
     throw err;
   }
+  // Before the pipeline: a recorder a killed service left running is adopted before any state change.
+  archive.start();
   pipeline.start();
   viewerCount.start();
   // Retention: old chat is deleted hourly (and once now).
@@ -400,8 +422,8 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
       gateway.closeAll(WS_CLOSE.goingAway);
       legacyGateway.closeAll(WS_CLOSE.goingAway);
       step('websockets_closed');
-      // 3. The ladder (SIGINT, then SIGKILL).
-      await pipeline.stop();
+      // 3. The ladder and the recorder (SIGINT, then SIGKILL).
+      await Promise.all([pipeline.stop(), archive.stop()]);
       step('ffmpeg_stopped');
       // 4. nginx quits (a connected publisher makes nginx-rtmp linger: stop() escalates).
       await Promise.all([webNginx.stop(), mediaNginx.stop()]);

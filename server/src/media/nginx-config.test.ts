@@ -47,6 +47,7 @@ const web = (over: Partial<WebNginxModel> = {}): WebNginxModel => ({
   webRoot: '/srv/cdp/web/dist',
   pageRoot: '/srv/cdp/data/www',
   acmeRoot: '/srv/cdp/data/acme',
+  recordingsRoot: '/srv/cdp/data/recordings',
   ...over,
 });
 
