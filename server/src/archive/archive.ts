@@ -188,6 +188,8 @@ export function createArchive(d: ArchiveDeps): Archive {
     onStreamChange(state, sessionId) {
       if (!d.config.enabled || stopping) return;
       streamOn = state.state !== 'offline';
+      // The publisher left (a blip, perhaps): its return will be the next part.
+      if (state.state === 'reconnecting') recorder.nextPart();
       if (streamOn && sessionId !== undefined) beginOrContinue(sessionId);
       if (!streamOn) void end();
     },

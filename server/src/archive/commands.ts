@@ -14,7 +14,11 @@ export function recordArgs(o: { rtmpPort: number; name: string; output: string }
   return [
     ...QUIET,
     '-rw_timeout', '15000000',
-    '-i', `rtmp://127.0.0.1:${o.rtmpPort}/hls/${o.name}`,
+    // nginx sends the codec headers first: a short probe (as the ladder's) loses less after a restart.
+    '-analyzeduration', '500000', '-probesize', '1000000',
+    // The publisher's stream under its public name, as the ladder reads it: that application starts a
+    // player at a keyframe, video first, so the recording always begins with a picture.
+    '-i', `rtmp://127.0.0.1:${o.rtmpPort}/live/${o.name}`,
     '-map', '0:v?', '-map', '0:a?',
     '-c', 'copy',
     '-f', 'mpegts',

@@ -49,10 +49,10 @@ export class Recorder {
       redactor: o.redactor,
       stderrEvent: 'ffmpeg',
       stopSignals: ['SIGINT'],
-      restartDelayMs: 250,
+      restartDelayMs: 100,
       maxRestartDelayMs: 4000,
       stableAfterMs: 20_000,
-      argsForLaunch: (args) => [...args.slice(0, -1), path.join(path.dirname(args.at(-1)!), partName(this.nextPart()))],
+      argsForLaunch: (args) => [...args.slice(0, -1), path.join(path.dirname(args.at(-1)!), partName(this.nextPartNumber()))],
     });
     this.supervisor.on('started', ({ pid, adopted }) => {
       if (!adopted) this.writePid(pid);
@@ -115,8 +115,17 @@ export class Recorder {
     return found.id;
   }
 
+  /**
+   * Ends the current part and starts the next, which waits for the publisher: a publisher that comes
+   * back starts its timestamps from zero again, and parts keep each publish's clock to itself. SIGKILL:
+   * ffmpeg waiting on a silent stream may not heed SIGINT, and a TS part needs no trailer.
+   */
+  nextPart(): void {
+    if (this.id && this.supervisor.pid !== null) this.supervisor.signal('SIGKILL');
+  }
+
   /** Stops writing (SIGINT: ffmpeg closes the part cleanly), then SIGKILL after `graceMs`. */
-  async stop(graceMs = 5000): Promise<void> {
+  async stop(graceMs = 2000): Promise<void> {
     this.unwatchDisk();
     await this.supervisor.stop(graceMs);
     rmSync(this.o.pidFile, { force: true });
@@ -127,7 +136,7 @@ export class Recorder {
     return recordArgs({ rtmpPort: this.o.rtmpPort, name: this.o.name, output: path.join(dir, partName(1)) });
   }
 
-  private nextPart(): number {
+  private nextPartNumber(): number {
     const dir = this.id ? recordingDir(this.o.root, this.id) : undefined;
     if (!dir) return 1;
     let max = 0;
