@@ -10,6 +10,7 @@ import { EmbedCard } from './EmbedCard';
 import { errorText } from './error-text';
 import { HealthCard } from './HealthCard';
 import { ObsCard } from './ObsCard';
+import { RecordingsCard } from './RecordingsCard';
 import { SanctionsCard } from './SanctionsCard';
 import { ScheduleEditor } from './ScheduleEditor';
 import { useLiveFigures } from './useLiveFigures';
@@ -88,6 +89,7 @@ export function Dashboard({ csrfToken, onSessionEnded, onLoggedOut }: Props) {
             <ScheduleEditor client={client} site={site} />
             <BrandingForm client={client} site={site} />
             <EmbedCard origin={typeof location === 'undefined' ? '' : location.origin} />
+            <RecordingsCard csrfToken={csrfToken} onSessionEnded={onSessionEnded} />
           </div>
         </div>
       </main>

@@ -2,6 +2,7 @@ import { formatCountdown, formatServiceTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { countdown, nextService } from '../lib/schedule';
 import type { SiteSettings } from '../lib/site';
+import { LatestRecording } from '../archive/LatestRecording';
 
 /** No stream: who we are, when the next service is, and a countdown to it. */
 export function OfflineCard({ site, now }: { site: SiteSettings; now: Date }) {
@@ -28,6 +29,7 @@ export function OfflineCard({ site, now }: { site: SiteSettings; now: Date }) {
       ) : (
         <p className="stage-message">{t.noSchedule}</p>
       )}
+      <LatestRecording />
       <p className="stage-hint">{t.autoStartHint}</p>
     </div>
   );
