@@ -24,8 +24,8 @@ describe('the archive in Chromium', { timeout: 240_000 }, () => {
     const pub = publish(`rtmp://127.0.0.1:${svc.rtmpPort}/live/${svc.key}`, { seconds: 12, size: '640x360' });
     await pub.exited;
     const list = await waitFor('a published recording', async () => {
-      const r = (await (await fetch(`${svc.base}/api/v1/recordings`)).json()) as { recordings: { id: string }[] };
-      return r.recordings.length > 0 ? r.recordings : undefined;
+      const r = (await (await fetch(`${svc.base}/api/v1/recordings`)).json()) as { recordings: { id: string; audio: string | null }[] };
+      return r.recordings.length > 0 && r.recordings[0]!.audio ? r.recordings : undefined;
     }, 60_000, 250);
     id = list[0]!.id;
   });

@@ -78,7 +78,7 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     });
   const recordings = async (): Promise<AdminRecording[]> => ((await (await call('GET', '/recordings')).json()) as { recordings: AdminRecording[] }).recordings;
   const waitReady = (id: string, timeoutMs = 60_000) =>
-    waitFor(`recording ${id} finalised`, async () => (await recordings()).find((r) => r.id === id && r.status === 'ready'), timeoutMs, 250);
+    waitFor(`recording ${id} finalised`, async () => (await recordings()).find((r) => r.id === id && r.status === 'ready' && r.audioBytes > 0), timeoutMs, 250);
   const waitOffline = () => waitFor('offline', async () => (await svc.status()).state === 'offline', 30_000, 200);
 
   before(async () => {
@@ -175,7 +175,7 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     await waitOffline();
     const all = await waitFor('one more recording, finalised', async () => {
       const list = await recordings();
-      return list.length === before + 1 && list.every((r) => r.status === 'ready') ? list : undefined;
+      return list.length === before + 1 && list.every((r) => r.status === 'ready' && r.audioBytes > 0) ? list : undefined;
     }, 60_000, 250);
     assert.equal(all.length, before + 1, 'one recording for the blip');
     assert.notEqual(all[0]!.id, first.id, 'a new service after offline is a new recording');
@@ -222,8 +222,9 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     const expected = (killedAt - Date.parse(rec.startedAt)) / 1000;
     figure('archive_crash_recording_lost_s', expected - done.duration);
     // What a crash costs: each recorder start waits for the publisher's next keyframe (2 s GOP), once at
-    // the start and once after the recorder's own crash; the kill itself loses a fraction of a second.
-    assert.ok(done.duration >= expected - 5 && done.duration <= expected + 1, `duration ${done.duration} s, ${expected.toFixed(1)} s from start to the kill`);
+    // the start and once after the recorder's own crash (~2 s each, measured 3.7–4.8 s in all); the kill
+    // itself loses a fraction of a second.
+    assert.ok(done.duration >= expected - 6 && done.duration <= expected + 1, `duration ${done.duration} s, ${expected.toFixed(1)} s from start to the kill`);
     assert.equal(done.published, true, 'a recording finalised after a crash is published like any other');
     const video = path.join(recDir(rec.id), 'video.mp4');
     assert.equal(decodes(video).trim(), '', 'plays from start to end without decoding errors');

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.js';
@@ -6,7 +6,7 @@ import type { Logger } from '../log/logger.js';
 import type { Redactor } from '../log/redactor.js';
 import type { Db } from '../storage/database.js';
 import type { StreamStateName } from '../stream/state-machine.js';
-import { finalise, folderBytes, NoMediaError, removeParts, type MediaTools } from './finaliser.js';
+import { finalise, folderBytes, NoMediaError, partsOf, removeParts, type MediaTools } from './finaliser.js';
 import { newRecordingId, recordingDir } from './ids.js';
 import { Recorder, freeBytes } from './recorder.js';
 import { toDelete } from './retention.js';
@@ -100,8 +100,13 @@ export function createArchive(d: ArchiveDeps): Archive {
     store.setStatus(id, 'finalising');
     const t0 = Date.now();
     try {
-      const files = await finalise(d.tools, dir);
-      store.finalised(id, { ...files, published: first ? !settings().privateByDefault : undefined });
+      const published = first ? !settings().privateByDefault : undefined;
+      // The MP4 is published as soon as it is ready; the audio (and the podcast item) follow.
+      const files = await finalise(d.tools, dir, (v) => {
+        store.finalised(id, { ...v, audioBytes: 0, hasAudio: false, published });
+        log.info({ event: 'recording_video_ready', recording: id, duration: Math.round(v.duration), ms: Date.now() - t0 }, 'recording published (video)');
+      });
+      store.finalised(id, files);
       removeParts(dir);
       log.info({ event: 'recording_finalised', recording: id, duration: Math.round(files.duration), ms: Date.now() - t0 }, 'recording finalised');
       applyRetention();
@@ -199,6 +204,11 @@ export function createArchive(d: ArchiveDeps): Archive {
       // Anything else left unfinished by a crash (the service and its recorder both gone, or a
       // finalising cut short) is finalised now from its parts.
       for (const r of store.unfinished()) if (r.id !== adopted) enqueueFinalise(r.id);
+      // Published before its audio was made, then a crash: the parts are still there.
+      for (const r of store.list()) {
+        const dir = recordingDir(root, r.id);
+        if (r.status === 'ready' && dir && existsSync(dir) && partsOf(dir).length > 0) enqueueFinalise(r.id);
+      }
       if (adopted) {
         // The publisher may have left while the service was down: then the stream stays offline, and
         // the adopted recording ends once a grace period shows it.

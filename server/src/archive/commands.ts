@@ -34,8 +34,8 @@ export function finaliseVideoArgs(o: { list: string; output: string }): string[]
 }
 
 /** The listening and podcast file: AAC in M4A at 96 kbps (the only re-encode, audio only). */
-export function audioArgs(o: { input: string; output: string; kbps?: number }): string[] {
-  return [...QUIET, '-i', o.input, '-vn', '-map', '0:a:0', '-c:a', 'aac', '-b:a', `${o.kbps ?? 96}k`, '-movflags', '+faststart', '-f', 'mp4', '-y', o.output];
+export function audioArgs(o: { input: string; output: string; kbps?: number; concat?: boolean }): string[] {
+  return [...QUIET, ...(o.concat ? ['-f', 'concat', '-safe', '0'] : []), '-i', o.input, '-vn', '-map', '0:a:0', '-c:a', 'aac', '-b:a', `${o.kbps ?? 96}k`, '-movflags', '+faststart', '-f', 'mp4', '-y', o.output];
 }
 
 /** A poster from the video: one frame, 640 wide. */

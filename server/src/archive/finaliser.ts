@@ -48,43 +48,63 @@ export function partsOf(dir: string): string[] {
     .filter((f) => size(path.join(dir, f)) > 0);
 }
 
+/** The MP4 is ready (with its poster): the recording can be published while the audio is still encoding. */
+export type VideoReady = Pick<FinalFiles, 'duration' | 'videoBytes' | 'hasPoster'>;
+
 /**
- * Turns a recording folder's parts into the published files: the MP4 (copied, faststart), the M4A audio
- * and the poster. Every output is written under a temporary name and renamed, and the parts are deleted
- * only by `removeParts` after the caller recorded the result: a crash at any point leaves either the
- * parts or the finished files, and finalising again is always possible.
+ * Turns a recording folder's parts into the published files: the MP4 (copied, faststart) and its poster,
+ * and — side by side, it is the long part (~40 s of CPU per hour) — the M4A audio. Every output is written
+ * under a temporary name and renamed, and the parts are deleted only by `removeParts` after the caller
+ * recorded the result: a crash at any point leaves the parts, and finalising again is always possible.
  */
-export async function finalise(tools: MediaTools, dir: string): Promise<FinalFiles> {
+export async function finalise(tools: MediaTools, dir: string, onVideo?: (v: VideoReady) => void): Promise<FinalFiles> {
   const parts = partsOf(dir);
   const video = path.join(dir, RECORDING_FILES.video);
+  const audio = path.join(dir, RECORDING_FILES.audio);
   if (parts.length === 0) {
     if (existsSync(video)) return derive(tools, dir);
     throw new NoMediaError('no media recorded');
   }
   const list = path.join(dir, 'parts.txt');
   writeFileSync(list, concatList(parts.map((p) => path.join(dir, p))));
-  const tmp = path.join(dir, 'video.tmp.mp4');
-  await ffmpeg(tools, finaliseVideoArgs({ list, output: tmp }));
-  renameSync(tmp, video);
-  return derive(tools, dir);
+  const withAudio = await hasAudioStream(tools, path.join(dir, parts[0]!));
+  const videoJob = (async () => {
+    const tmp = path.join(dir, 'video.tmp.mp4');
+    await ffmpeg(tools, finaliseVideoArgs({ list, output: tmp }));
+    renameSync(tmp, video);
+    const duration = await probeDuration(tools, video);
+    const hasPoster = await makePoster(tools, dir, duration);
+    const ready = { duration, videoBytes: size(video), hasPoster };
+    onVideo?.(ready);
+    return ready;
+  })();
+  const audioJob = withAudio
+    ? ffmpeg(tools, audioArgs({ input: list, concat: true, output: `${audio}.tmp` })).then(() => renameSync(`${audio}.tmp`, audio))
+    : Promise.resolve(rmSync(audio, { force: true }));
+  const [v] = await Promise.all([videoJob, audioJob]);
+  return { ...v, audioBytes: size(audio), hasAudio: withAudio };
+}
+
+async function makePoster(tools: MediaTools, dir: string, duration: number): Promise<boolean> {
+  const poster = path.join(dir, RECORDING_FILES.poster);
+  await ffmpeg(tools, posterArgs({ input: path.join(dir, RECORDING_FILES.video), output: `${poster}.tmp`, atSeconds: Math.min(10, duration / 3) }))
+    .then(() => renameSync(`${poster}.tmp`, poster))
+    .catch(() => undefined);
+  return existsSync(poster);
 }
 
 /** The audio file and the poster from the MP4, and the figures. */
 export async function derive(tools: MediaTools, dir: string): Promise<FinalFiles> {
   const video = path.join(dir, RECORDING_FILES.video);
   const audio = path.join(dir, RECORDING_FILES.audio);
-  const poster = path.join(dir, RECORDING_FILES.poster);
   const duration = await probeDuration(tools, video);
   const withAudio = await hasAudioStream(tools, video);
   // On two cores the audio encode and the poster run side by side.
   const audioJob = withAudio
     ? ffmpeg(tools, audioArgs({ input: video, output: `${audio}.tmp` })).then(() => renameSync(`${audio}.tmp`, audio))
     : Promise.resolve(rmSync(audio, { force: true }));
-  const posterJob = ffmpeg(tools, posterArgs({ input: video, output: `${poster}.tmp`, atSeconds: Math.min(10, duration / 3) }))
-    .then(() => renameSync(`${poster}.tmp`, poster))
-    .catch(() => undefined);
-  await Promise.all([audioJob, posterJob]);
-  return { duration, videoBytes: size(video), audioBytes: size(audio), hasAudio: withAudio, hasPoster: existsSync(poster) };
+  const [hasPoster] = await Promise.all([makePoster(tools, dir, duration), audioJob]);
+  return { duration, videoBytes: size(video), audioBytes: size(audio), hasAudio: withAudio, hasPoster };
 }
 
 export function removeParts(dir: string): void {
