@@ -19,6 +19,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,13 +50,25 @@ async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs
   throw new Error(`timed out waiting for ${what}`);
 }
 
+const canConnect = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    sock.once('connect', () => (sock.destroy(), resolve(true)));
+    sock.once('error', () => resolve(false));
+  });
+
 async function liveRun(i: number) {
   const svc = await startService({ root: ROOT, children, redact });
   secrets.add(svc.key);
   try {
+    // /api/v1/status answers through the web nginx before the media nginx listens: wait for RTMP too.
+    const end = now() + 30_000;
+    while (!(await canConnect(svc.ports.rtmp)) && now() < end) await sleep(100);
     const pub = startPublisher(children, '720p', `rtmp://127.0.0.1:${svc.ports.rtmp}/live/${svc.key}`, redact);
     const pidFile = path.join(svc.dataDir, 'recorder.pid');
-    const pid = await until('the recorder', () => existsSync(pidFile) && (JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number; id: string }), 30_000);
+    const pid = await until('the recorder', () => existsSync(pidFile) && (JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number; id: string }), 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}; service said: ${svc.output().slice(-3000)}; publisher said: ${pub.stderr().slice(-1000)}`);
+    });
     const dir = path.join(svc.dataDir, 'recordings', pid.id);
     const part = () => readdirSync(dir).filter((f) => f.startsWith('part-')).sort().at(-1);
     await until('the first bytes', () => part() && statSync(path.join(dir, part()!)).size > 0, 30_000);

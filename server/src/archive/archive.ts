@@ -63,6 +63,8 @@ export function createArchive(d: ArchiveDeps): Archive {
   let error: ArchiveHealth['error'] = null;
   let streamOn = false;
   let stopping = false;
+  /** A recording the full disk stopped: finalised when its broadcast ends (or at the next start). */
+  let halted: string | null = null;
   const recorder = new Recorder({
     ffmpeg: d.tools.ffmpeg,
     rtmpPort: d.rtmpPort,
@@ -78,7 +80,7 @@ export function createArchive(d: ArchiveDeps): Archive {
         message: `Disco lleno: la grabación se detuvo (quedan ${Math.round(free / 1048576)} MB); la transmisión sigue / disk full: the recording stopped; the live stream goes on`,
         at: now().toISOString(),
       };
-      enqueueFinalise(id);
+      halted = id;
     },
   });
 
@@ -96,7 +98,7 @@ export function createArchive(d: ArchiveDeps): Archive {
     const rec = store.get(id);
     const dir = recordingDir(root, id);
     if (!rec || !dir || stopping) return;
-    const first = rec.status === 'recording' || rec.status === 'finalising';
+    const first = rec.status !== 'ready';
     store.setStatus(id, 'finalising');
     const t0 = Date.now();
     try {
@@ -135,15 +137,16 @@ export function createArchive(d: ArchiveDeps): Archive {
   }
 
   function beginOrContinue(sessionId: number): void {
+    if (error?.code === 'disk_full') {
+      // Stopped for lack of space: nothing is recorded until space returns (then it goes on, a new part).
+      if (freeBytes(root) < d.config.minFreeMb * 1048576) return;
+      error = null;
+      halted = null;
+    }
     const existing = store.bySession(sessionId);
     if (existing?.status === 'recording' && !queued.has(existing.id)) {
       recorder.record(existing.id);
       return;
-    }
-    if (error?.code === 'disk_full') {
-      // Stopped for lack of space during this session: not restarted until space returns.
-      if (freeBytes(root) < d.config.minFreeMb * 1048576) return;
-      error = null;
     }
     const at = now();
     const rec = store.create({ id: newRecordingId(at), sessionId, title: defaultTitle(at, d.site().schedule), startedAt: at });
@@ -152,7 +155,8 @@ export function createArchive(d: ArchiveDeps): Archive {
   }
 
   async function end(): Promise<void> {
-    const id = recorder.current;
+    const id = recorder.current ?? halted;
+    halted = null;
     if (!id) return;
     store.ended(id, now());
     await recorder.stop();
@@ -204,10 +208,11 @@ export function createArchive(d: ArchiveDeps): Archive {
       // Anything else left unfinished by a crash (the service and its recorder both gone, or a
       // finalising cut short) is finalised now from its parts.
       for (const r of store.unfinished()) if (r.id !== adopted) enqueueFinalise(r.id);
-      // Published before its audio was made, then a crash: the parts are still there.
+      // Published before its audio was made and then a crash, or a finalising that failed (a full disk):
+      // the parts are still there.
       for (const r of store.list()) {
         const dir = recordingDir(root, r.id);
-        if (r.status === 'ready' && dir && existsSync(dir) && partsOf(dir).length > 0) enqueueFinalise(r.id);
+        if ((r.status === 'ready' || r.status === 'failed') && dir && existsSync(dir) && partsOf(dir).length > 0) enqueueFinalise(r.id);
       }
       if (adopted) {
         // The publisher may have left while the service was down: then the stream stays offline, and
