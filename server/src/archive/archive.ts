@@ -58,6 +58,9 @@ export function createArchive(d: ArchiveDeps): Archive {
   const now = d.now ?? (() => new Date());
   const root = path.join(d.dataDir, 'recordings');
   const store = new RecordingsStore(d.db);
+  // A stop ends any finalising in progress; the next start does it again from the parts.
+  const abort = new AbortController();
+  const tools: MediaTools = { ...d.tools, signal: abort.signal };
   const defaults: ArchiveSettings = { privateByDefault: d.config.privateByDefault, keepLast: d.config.keepLast, keepDays: d.config.keepDays };
   const settings = () => store.settings(defaults);
   let error: ArchiveHealth['error'] = null;
@@ -104,7 +107,7 @@ export function createArchive(d: ArchiveDeps): Archive {
     try {
       const published = first ? !settings().privateByDefault : undefined;
       // The MP4 is published as soon as it is ready; the audio (and the podcast item) follow.
-      const files = await finalise(d.tools, dir, (v) => {
+      const files = await finalise(tools, dir, (v) => {
         store.finalised(id, { ...v, audioBytes: 0, hasAudio: false, published });
         log.info({ event: 'recording_video_ready', recording: id, duration: Math.round(v.duration), ms: Date.now() - t0 }, 'recording published (video)');
       });
@@ -166,7 +169,7 @@ export function createArchive(d: ArchiveDeps): Archive {
   const ctx = {
     store,
     root,
-    tools: d.tools,
+    tools,
     logger: log,
     publicUrl: d.publicUrl.replace(/\/$/, ''),
     webRoot: d.webRoot,
@@ -226,8 +229,9 @@ export function createArchive(d: ArchiveDeps): Archive {
     async stop() {
       // A graceful stop ends the recording cleanly; it is finalised at the next start (not here: the
       // shutdown must stay short).
-      await recorder.stop();
       stopping = true;
+      abort.abort();
+      await recorder.stop();
     },
     health: () => ({ recording: recorder.current, error }),
   };

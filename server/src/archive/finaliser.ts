@@ -10,7 +10,15 @@ const run = promisify(execFile);
 export interface MediaTools {
   ffmpeg: string;
   ffprobe: string;
+  /** Ends the ffmpeg runs in progress (the service is stopping). */
+  signal?: AbortSignal;
 }
+
+/**
+ * Temporary outputs carry the process id: an ffmpeg a killed service left finalising and the next start's
+ * finalising never write the same file (each renames a complete one into place).
+ */
+const tmpName = (file: string) => `${file}.${process.pid}.tmp`;
 
 export interface FinalFiles {
   duration: number;
@@ -25,7 +33,7 @@ export class NoMediaError extends Error {}
 const size = (file: string) => (existsSync(file) ? statSync(file).size : 0);
 
 async function ffmpeg(tools: MediaTools, args: string[]): Promise<void> {
-  await run(tools.ffmpeg, args, { maxBuffer: 4 * 1024 * 1024 });
+  await run(tools.ffmpeg, args, { maxBuffer: 4 * 1024 * 1024, signal: tools.signal, killSignal: 'SIGKILL' });
 }
 
 export async function probeDuration(tools: MediaTools, file: string): Promise<number> {
@@ -69,7 +77,7 @@ export async function finalise(tools: MediaTools, dir: string, onVideo?: (v: Vid
   writeFileSync(list, concatList(parts.map((p) => path.join(dir, p))));
   const withAudio = await hasAudioStream(tools, path.join(dir, parts[0]!));
   const videoJob = (async () => {
-    const tmp = path.join(dir, 'video.tmp.mp4');
+    const tmp = tmpName(path.join(dir, 'video.mp4'));
     await ffmpeg(tools, finaliseVideoArgs({ list, output: tmp }));
     renameSync(tmp, video);
     const duration = await probeDuration(tools, video);
@@ -79,7 +87,7 @@ export async function finalise(tools: MediaTools, dir: string, onVideo?: (v: Vid
     return ready;
   })();
   const audioJob = withAudio
-    ? ffmpeg(tools, audioArgs({ input: list, concat: true, output: `${audio}.tmp` })).then(() => renameSync(`${audio}.tmp`, audio))
+    ? ffmpeg(tools, audioArgs({ input: list, concat: true, output: tmpName(audio) })).then(() => renameSync(tmpName(audio), audio))
     : Promise.resolve(rmSync(audio, { force: true }));
   const [v] = await Promise.all([videoJob, audioJob]);
   return { ...v, audioBytes: size(audio), hasAudio: withAudio };
@@ -87,8 +95,8 @@ export async function finalise(tools: MediaTools, dir: string, onVideo?: (v: Vid
 
 async function makePoster(tools: MediaTools, dir: string, duration: number): Promise<boolean> {
   const poster = path.join(dir, RECORDING_FILES.poster);
-  await ffmpeg(tools, posterArgs({ input: path.join(dir, RECORDING_FILES.video), output: `${poster}.tmp`, atSeconds: Math.min(10, duration / 3) }))
-    .then(() => renameSync(`${poster}.tmp`, poster))
+  await ffmpeg(tools, posterArgs({ input: path.join(dir, RECORDING_FILES.video), output: tmpName(poster), atSeconds: Math.min(10, duration / 3) }))
+    .then(() => renameSync(tmpName(poster), poster))
     .catch(() => undefined);
   return existsSync(poster);
 }
@@ -101,20 +109,20 @@ export async function derive(tools: MediaTools, dir: string): Promise<FinalFiles
   const withAudio = await hasAudioStream(tools, video);
   // On two cores the audio encode and the poster run side by side.
   const audioJob = withAudio
-    ? ffmpeg(tools, audioArgs({ input: video, output: `${audio}.tmp` })).then(() => renameSync(`${audio}.tmp`, audio))
+    ? ffmpeg(tools, audioArgs({ input: video, output: tmpName(audio) })).then(() => renameSync(tmpName(audio), audio))
     : Promise.resolve(rmSync(audio, { force: true }));
   const [hasPoster] = await Promise.all([makePoster(tools, dir, duration), audioJob]);
   return { duration, videoBytes: size(video), audioBytes: size(audio), hasAudio: withAudio, hasPoster };
 }
 
 export function removeParts(dir: string): void {
-  for (const f of readdirSync(dir)) if (PART.test(f) || f === 'parts.txt') rmSync(path.join(dir, f), { force: true });
+  for (const f of readdirSync(dir)) if (PART.test(f) || f === 'parts.txt' || f.endsWith('.tmp')) rmSync(path.join(dir, f), { force: true });
 }
 
 /** Prepares a trimmed copy beside the original (which stays until the trim is saved). */
 export async function prepareTrim(tools: MediaTools, dir: string, start: number, end: number): Promise<{ duration: number; bytes: number }> {
   const out = path.join(dir, RECORDING_FILES.trim);
-  const tmp = path.join(dir, 'video.trim.tmp.mp4');
+  const tmp = tmpName(out);
   await ffmpeg(tools, trimArgs({ input: path.join(dir, RECORDING_FILES.video), output: tmp, start, end }));
   renameSync(tmp, out);
   return { duration: await probeDuration(tools, out), bytes: size(out) };
