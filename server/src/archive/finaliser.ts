@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { audioArgs, concatList, durationArgs, finaliseVideoArgs, posterArgs, trimArgs } from './commands.js';
@@ -32,8 +33,17 @@ export class NoMediaError extends Error {}
 
 const size = (file: string) => (existsSync(file) ? statSync(file).size : 0);
 
-async function ffmpeg(tools: MediaTools, args: string[]): Promise<void> {
-  await run(tools.ffmpeg, args, { maxBuffer: 4 * 1024 * 1024, signal: tools.signal, killSignal: 'SIGKILL' });
+/** `background`: at a lower priority (the audio encode), so the copy that publishes the MP4 goes first. */
+async function ffmpeg(tools: MediaTools, args: string[], background = false): Promise<void> {
+  const job = run(tools.ffmpeg, args, { maxBuffer: 4 * 1024 * 1024, signal: tools.signal, killSignal: 'SIGKILL' });
+  if (background && job.child.pid) {
+    try {
+      os.setPriority(job.child.pid, 10);
+    } catch {
+      /* not allowed: same priority then */
+    }
+  }
+  await job;
 }
 
 export async function probeDuration(tools: MediaTools, file: string): Promise<number> {
@@ -87,7 +97,7 @@ export async function finalise(tools: MediaTools, dir: string, onVideo?: (v: Vid
     return ready;
   })();
   const audioJob = withAudio
-    ? ffmpeg(tools, audioArgs({ input: list, concat: true, output: tmpName(audio) })).then(() => renameSync(tmpName(audio), audio))
+    ? ffmpeg(tools, audioArgs({ input: list, concat: true, output: tmpName(audio) }), true).then(() => renameSync(tmpName(audio), audio))
     : Promise.resolve(rmSync(audio, { force: true }));
   const [v] = await Promise.all([videoJob, audioJob]);
   return { ...v, audioBytes: size(audio), hasAudio: withAudio };
