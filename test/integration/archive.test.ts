@@ -1,7 +1,7 @@
 /**
  * The sermon archive against the real service, nginx-rtmp and ffmpeg: every broadcast recorded, finalised
  * into a faststart MP4 and an M4A, served with byte ranges, listed, in the podcast; blips, crashes, trims
- * and unpublishing. One service for the whole file; a 3 s grace period keeps the waits short.
+ * and unpublishing. One service for the whole file; a 5 s grace period keeps the waits short.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -83,7 +83,7 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
 
   before(async () => {
     ensureBuilt();
-    svc = await startService({ ADMIN_PASSWORD: PASSWORD, GRACE_SECONDS: '3' });
+    svc = await startService({ ADMIN_PASSWORD: PASSWORD, GRACE_SECONDS: '5' });
     await login();
   });
   after(async () => {
