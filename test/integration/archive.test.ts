@@ -131,6 +131,11 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     assert.equal(range.headers.get('content-range'), `bytes 100-1099/${statSync(video).size}`);
     assert.equal((await range.arrayBuffer()).byteLength, 1000);
     assert.equal(range.headers.get('content-type'), 'video/mp4');
+    // Podcast apps check an enclosure with HEAD first.
+    const head = await fetch(`${svc.base}${item.audio}`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(Number(head.headers.get('content-length')), statSync(audio).size);
+    assert.equal(head.headers.get('content-type'), 'audio/mp4');
     const whole = await fetch(`${svc.base}${item.audio}`);
     assert.equal(whole.status, 200);
     assert.equal(Number(whole.headers.get('content-length')), statSync(audio).size);
