@@ -227,7 +227,7 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     const expected = (killedAt - Date.parse(rec.startedAt)) / 1000;
     figure('archive_crash_recording_lost_s', expected - done.duration);
     // What a crash costs: each recorder start waits for the publisher's next keyframe (2 s GOP), once at
-    // the start and once after the recorder's own crash (~2 s each, measured 3.7–4.8 s in all); the kill
+    // the start and once after the recorder's own crash (~2 s each, measured 3.6–4.8 s in all); the kill
     // itself loses a fraction of a second.
     assert.ok(done.duration >= expected - 6 && done.duration <= expected + 1, `duration ${done.duration} s, ${expected.toFixed(1)} s from start to the kill`);
     assert.equal(done.published, true, 'a recording finalised after a crash is published like any other');
