@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { prepareDataDir } from './app/data-paths.js';
+import { createArchive } from './archive/archive.js';
 import { buildChatSide } from './app/chat-side.js';
 import { buildHttp } from './app/http.js';
 import { buildMediaSide } from './app/media-side.js';
@@ -107,12 +108,30 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     registry: metrics.registry,
   });
   stream.onChange((s) => simulcast.onStreamChange(s.state));
+  // Every broadcast recorded (copy, no re-encode), finalised and published when it ends.
+  const archive = createArchive({
+    config: config.archive,
+    dataDir: config.dataDir,
+    rtmpPort: config.rtmpPort,
+    streamName: ladder.name,
+    tools: { ffmpeg: config.binaries.ffmpeg, ffprobe: config.binaries.ffprobe },
+    publicUrl: config.publicUrl,
+    webRoot: config.webRoot,
+    db,
+    logger,
+    redactor,
+    site: () => site.get(),
+    graceMs: config.graceSeconds * 1000,
+  });
+  stream.onChange((s) => archive.onStreamChange(s, events.sessionId()));
   let started = false;
   const publicUrl = { url: config.publicUrl, local: localUrl !== null, suggestion: localUrl?.suggestion ?? null };
-  const app = await buildHttp({ config, logger, db, chatSide, pipeline, events, ladder, auth, secrets, callbackToken, sessions, site, page, nginx, metrics, secureCookies, started: () => started, publicUrl, adminExtensions: [simulcast.adminRoutes] });
+  const app = await buildHttp({ config, logger, db, chatSide, pipeline, events, ladder, auth, secrets, callbackToken, sessions, site, page, nginx, metrics, secureCookies, started: () => started, publicUrl, adminExtensions: [simulcast.adminRoutes, archive.adminRoutes], publicExtensions: [archive.publicRoutes] });
 
   await app.listen({ host: '127.0.0.1', port: config.internalPort });
   await nginx.start();
+  // Before the pipeline: a recorder a killed service left running is adopted before any state change.
+  archive.start();
   pipeline.start();
   viewerCount.start();
   const stopPurge = scheduleChatPurge(chat, config.chat.retentionDays, logger);
@@ -131,6 +150,6 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     app,
     generated,
     reload: () => nginx.reload(),
-    stop: () => (stopping ??= shutdownInOrder({ logger, stopAccepting, nginx, app, chatSide, pipeline, copies: [simulcast], db })),
+    stop: () => (stopping ??= shutdownInOrder({ logger, stopAccepting, nginx, app, chatSide, pipeline, copies: [simulcast, archive], db })),
   };
 }

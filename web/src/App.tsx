@@ -8,12 +8,15 @@ import { ViewerApp } from './viewer/ViewerApp';
 
 // The dashboard is its own chunk (with its own styles): viewers never download it.
 const AdminApp = lazy(() => import('./admin/admin-chunk').then((m) => ({ default: m.AdminApp })));
+// The sermon archive (/archivo, /archivo/ID): its own chunk too.
+const ArchiveApp = lazy(() => import('./archive/ArchiveApp').then((m) => ({ default: m.ArchiveApp })));
 
 /** The three pages nginx serves from the same index.html. */
 export function pageFor(pathname: string): ComponentType {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/embed') return EmbedApp;
   if (path === '/admin' || path.startsWith('/admin/')) return AdminApp;
+  if (path === '/archivo' || path.startsWith('/archivo/')) return ArchiveApp;
   return ViewerApp;
 }
 

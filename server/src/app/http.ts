@@ -41,6 +41,8 @@ export interface HttpParts {
   started(): boolean;
   /** PUBLIC_URL as the admin shows it, with whether it still names this machine. */
   publicUrl: { url: string; local: boolean; suggestion: string | null };
+  /** More public read route sets under /api (recordings…), with CORS and the public limit. */
+  publicExtensions?: ((api: FastifyInstance) => void)[];
   /** More admin route sets (simulcast, recordings…), behind the admin plugin's guard. */
   adminExtensions?: ((admin: FastifyInstance) => void)[];
 }
@@ -57,7 +59,7 @@ export async function buildHttp(h: HttpParts): Promise<FastifyInstance> {
     status: () => pipeline.status(),
     health: () => pipeline.health(),
     rateLimits: config.rateLimits,
-    publicRoutes: [publicSiteRoutes(h.site)],
+    publicRoutes: [publicSiteRoutes(h.site), ...(h.publicExtensions ?? [])],
     readiness: () => ({ started: h.started(), nginx: h.nginx.up(), database: databaseWorks(h.db) }),
     cors: c.origins,
     publicPlugins: [

@@ -168,6 +168,20 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** The sermon archive: every broadcast recorded (copied, not re-encoded), the podcast feed. */
+    archive: z
+      .object({
+        enabled: bool.default(true),
+        /** "Nuevas grabaciones privadas hasta que las publique": the admin can change it later. */
+        privateByDefault: z.boolean().default(false),
+        /** Retention (the admin can change it later): keep the newest N, or N days; null keeps all. */
+        keepLast: z.number().int().min(1).max(10_000).nullable().default(null),
+        keepDays: z.number().int().min(1).max(36_500).nullable().default(null),
+        /** Below this much free disk a recording stops (the live stream goes on). */
+        minFreeMb: z.number().int().min(1).max(1_000_000).default(200),
+      })
+      .strict()
+      .prefault({}),
     /** HTTP API requests per minute and client address: password attempts, the admin API, the public API. */
     rateLimits: z
       .object({

@@ -58,6 +58,7 @@ export class NginxInstances {
       tls: config.tlsCertFile && config.tlsKeyFile ? { port: config.httpsPort, certFile: path.resolve(config.tlsCertFile), keyFile: path.resolve(config.tlsKeyFile) } : undefined,
       workerUser: user,
       openFilesLimit: openFilesLimit(),
+      recordingsRoot: path.join(config.dataDir, 'recordings'),
     };
     const instance = (name: 'media' | 'web', prefix: string, ports: NginxProcessOptions['ports']) => {
       const { conf, pid } = nginxPaths(prefix);

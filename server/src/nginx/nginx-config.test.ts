@@ -30,7 +30,7 @@ const media = (over: Partial<MediaNginxModel> = {}): MediaNginxModel => ({
   ...over,
 });
 
-const web = webModel;
+const web = (over: Partial<WebNginxModel> = {}): WebNginxModel => webModel({ recordingsRoot: '/srv/cdp/data/recordings', ...over });
 
 const TLS = { port: 443, certFile: '/etc/cdp/tls/fullchain.pem', keyFile: '/etc/cdp/tls/privkey.pem' };
 

@@ -44,6 +44,11 @@ export interface WebNginxModel {
    * for no more, so an unprivileged start does not log a failed setrlimit. Unknown: 65536.
    */
   openFilesLimit?: number;
+  /**
+   * DATA_DIR/recordings: served only through the internal /_recordings/ location, after the service
+   * answered a request for a file with X-Accel-Redirect (it decides what is published).
+   */
+  recordingsRoot?: string;
 }
 
 /** Descriptors the web nginx asks for (2 per proxied client, 1 per HLS viewer), within what it may get. */
@@ -74,6 +79,8 @@ const MIME_TYPES = `
         font/woff2                      woff2;
         application/vnd.apple.mpegurl   m3u8;
         video/mp2t                      ts;
+        video/mp4                       mp4;
+        audio/mp4                       m4a;
     }`;
 
 const PROXY_HEADERS = `
@@ -255,7 +262,21 @@ ${acme}
             return 404;
         }
 
-        # nginx's callbacks are for the internal listener only.
+${m.recordingsRoot ? `        # Recordings: the service checks the request (published? signed in?) and answers with
+        # X-Accel-Redirect to here; nginx sends the file with byte ranges (a phone seeks in the MP4).
+        location ^~ /_recordings/ {
+            internal;
+            alias ${m.recordingsRoot}/;
+        }
+        location = /podcast.xml {
+            proxy_pass http://service/api/v1/podcast.xml;${PROXY_HEADERS}
+        }
+        # A recording's page: the app, with that recording's share tags.
+        location ~ "^/archivo/([0-9]{8}-[0-9a-f]{8})$" {
+            proxy_pass http://service/api/v1/recordings/$1/share-page;${PROXY_HEADERS}
+        }
+
+` : ''}        # nginx's callbacks are for the internal listener only.
         location ~ "^/v1/streaming/(on|off)(/|$)" {
             return 404;
         }

@@ -40,6 +40,14 @@ describe('one supervisor for every child process', () => {
     assert.equal(logged[1], 'la clave es [REDACTED]');
   });
 
+  test('each launch may get its own arguments (the recorder writes every run to a new part)', async (t) => {
+    let n = 0;
+    const { s, lines } = make(t, { argsForLaunch: (args) => [...args, `part-${++n}`] });
+    await s.run(script('console.error(process.argv.at(-1)); process.exit(1)'));
+    await until('three runs', () => lines.filter((l) => l.event === 'child').length >= 3);
+    assert.deepEqual(lines.filter((l) => l.event === 'child').slice(0, 3).map((l) => l.line), ['part-1', 'part-2', 'part-3']);
+  });
+
   test('a crash is restarted with a growing delay while the program is wanted', async (t) => {
     const { s } = make(t);
     const exits: (number | undefined)[] = [];

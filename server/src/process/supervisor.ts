@@ -34,6 +34,11 @@ export interface SupervisedProgram {
   confirmAfterMs?: number;
   /** After the child is gone, before a restart: e.g. end its orphaned workers, remove a stale pid file. */
   afterExit?: (pid: number) => void;
+  /**
+   * The arguments of each launch, from the wanted ones (the recorder writes every run to a new part
+   * file, so a restart never overwrites what the previous run wrote).
+   */
+  argsForLaunch?: (args: string[]) => string[];
 }
 
 export type SupervisorPhase = 'stopped' | 'running' | 'restarting';
@@ -169,8 +174,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private async launch(): Promise<void> {
     this.restartTimer = null;
-    const args = this.args;
-    if (!args) return;
+    const wanted = this.args;
+    if (!wanted) return;
+    const args = this.p.argsForLaunch ? this.p.argsForLaunch(wanted) : wanted;
     const log = this.p.logger;
     const child = spawn(this.p.binary, args, { stdio: ['ignore', this.p.onStdout ? 'pipe' : 'ignore', 'pipe'], detached: this.p.ownGroup ?? false });
     this.child = child;

@@ -24,10 +24,10 @@ export interface StreamEventsOptions {
  * legacy sockets, and whoever else listens (the page's preload). The `status` frame is built here only.
  */
 export class StreamEvents {
-  private sessionId: number | undefined;
+  private current: number | undefined;
 
   constructor(private readonly o: StreamEventsOptions) {
-    this.sessionId = o.sessions.open(o.name)?.id;
+    this.current = o.sessions.open(o.name)?.id;
   }
 
   /** Follows the stream's state from now on. */
@@ -35,14 +35,14 @@ export class StreamEvents {
     stream.onChange((s, previous) => {
       const at = new Date(s.since);
       this.o.onAir(s.state !== 'offline');
-      if (s.state === 'starting' && this.sessionId === undefined) {
-        this.sessionId = this.o.sessions.begin(this.o.name, at).id;
+      if (s.state === 'starting' && this.current === undefined) {
+        this.current = this.o.sessions.begin(this.o.name, at).id;
         this.o.onSessionBegin();
       }
-      if (s.state === 'live' && this.sessionId !== undefined) this.o.sessions.markLive(this.sessionId, at);
-      if (s.state === 'offline' && this.sessionId !== undefined) {
-        this.o.sessions.end(this.sessionId, at);
-        this.sessionId = undefined;
+      if (s.state === 'live' && this.current !== undefined) this.o.sessions.markLive(this.current, at);
+      if (s.state === 'offline' && this.current !== undefined) {
+        this.o.sessions.end(this.current, at);
+        this.current = undefined;
       }
       const status = this.o.status();
       this.o.gateway.broadcast(statusFrame(status));
@@ -60,14 +60,19 @@ export class StreamEvents {
     return statusFrame(this.o.status());
   }
 
+  /** The id of the broadcast under way, if any (no database read). */
+  sessionId(): number | undefined {
+    return this.current;
+  }
+
   /** The broadcast under way, if any. */
   session(): StreamSession | null {
-    return this.sessionId === undefined ? null : (this.o.sessions.get(this.sessionId) ?? null);
+    return this.current === undefined ? null : (this.o.sessions.get(this.current) ?? null);
   }
 
   /** A viewer count while on air raises the session's peak. */
   noteViewers(count: number, onAir: boolean): void {
-    if (this.sessionId !== undefined && onAir) this.o.sessions.notePeak(this.sessionId, count);
+    if (this.current !== undefined && onAir) this.o.sessions.notePeak(this.current, count);
   }
 }
 

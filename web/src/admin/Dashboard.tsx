@@ -17,6 +17,7 @@ import { useLiveFigures } from './hooks/useLiveFigures';
 import { useLoad } from './hooks/useLoad';
 import { ViewersCard } from './cards/ViewersCard';
 import { SimulcastCard } from './cards/SimulcastCard';
+import { RecordingsCard } from './cards/RecordingsCard';
 
 /** How often the live figures are read; the socket fills in status and audience between polls. */
 const OVERVIEW_MS = 2500;
@@ -92,6 +93,7 @@ export function Dashboard({ csrfToken, onSessionEnded, onLoggedOut }: Props) {
             <ScheduleEditor client={client} site={site} />
             <BrandingForm client={client} site={site} />
             <EmbedCard origin={typeof location === 'undefined' ? '' : location.origin} />
+            <RecordingsCard csrfToken={csrfToken} onSessionEnded={onSessionEnded} />
           </div>
         </div>
       </main>

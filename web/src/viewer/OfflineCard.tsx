@@ -2,6 +2,7 @@ import { formatCountdown, formatServiceTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { countdown, nextService } from '../common/schedule';
 import type { SiteSettings } from '../api/site';
+import { LatestRecording as LatestRecordingLink } from '../archive/LatestRecording';
 
 /** A recording to offer after a broadcast (the archive's latest); the slot renders only when one is given. */
 export interface LatestRecording {
@@ -33,6 +34,7 @@ export function OfflineCard({ site, now, closing = false, latestRecording = null
         </p>
       )}
       <NextService site={site} now={now} />
+      {!latestRecording && <LatestRecordingLink />}
       <p className="stage-hint">{t.autoStartHint}</p>
     </div>
   );
