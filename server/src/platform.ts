@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { prepareDataDir } from './app/data-paths.js';
-import { createArchive } from './archive/archive.js';
 import { buildChatSide } from './app/chat-side.js';
 import { buildHttp } from './app/http.js';
 import { buildMediaSide } from './app/media-side.js';
+import { buildMetrics } from './app/metrics.js';
+import { buildReach } from './app/reach.js';
 import { ensureSecrets } from './app/secrets.js';
 import { shutdownInOrder } from './app/shutdown.js';
 import { scheduleChatPurge } from './chat/retention.js';
@@ -14,10 +15,8 @@ import { attachChat } from './http/ws/chat-socket.js';
 import type { PublishAuth } from './ingest/publish-auth.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { Redactor } from './log/redactor.js';
-import { createMetrics } from './metrics/metrics.js';
 import { NginxInstances } from './nginx/instances.js';
 import type { LivePipeline } from './observe/live-pipeline.js';
-import { createSimulcast } from './simulcast/simulcast.js';
 import { openDatabase } from './storage/database.js';
 import { SiteSettings } from './storage/site-settings.js';
 import { StreamSessions } from './storage/stream-sessions.js';
@@ -76,54 +75,15 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     onSessionBegin: () => viewerCount.resetPeak(),
   });
   events.attach(stream);
+  // A new /ws socket hears the status and the audience first, then the chat.
   gateway.onOpen((client) => {
     client.send(events.currentFrame());
     client.send({ type: 'viewers', count: viewerCount.count });
     void viewerCount.nudge();
   });
   attachChat(gateway, chat);
-  const metrics = createMetrics(
-    {
-      status: () => pipeline.status(),
-      health: () => pipeline.health(),
-      viewers: () => viewerCount.count,
-      peak: () => viewerCount.peak,
-      wsConnections: () => ({ v2: gateway.count(), legacy: legacyGateway.count() }),
-      nginxUp: () => ({ media: nginx.media.up(), web: nginx.web.up() }),
-      chat: () => chat.counts,
-      renditionIds: ladder.all.map((r) => r.id),
-    },
-    { token: config.metricsToken },
-  );
-  // Each enabled destination gets a copy of the source while the stream is on (starting to offline).
-  const simulcast = createSimulcast({
-    dataDir: config.dataDir,
-    initial: config.simulcast,
-    ffmpeg: config.binaries.ffmpeg,
-    rtmpPort: config.rtmpPort,
-    streamName: ladder.source.streamName,
-    logger,
-    redactor,
-    source: () => pipeline.health(),
-    registry: metrics.registry,
-  });
-  stream.onChange((s) => simulcast.onStreamChange(s.state));
-  // Every broadcast recorded (copy, no re-encode), finalised and published when it ends.
-  const archive = createArchive({
-    config: config.archive,
-    dataDir: config.dataDir,
-    rtmpPort: config.rtmpPort,
-    streamName: ladder.name,
-    tools: { ffmpeg: config.binaries.ffmpeg, ffprobe: config.binaries.ffprobe },
-    publicUrl: config.publicUrl,
-    webRoot: config.webRoot,
-    db,
-    logger,
-    redactor,
-    site: () => site.get(),
-    graceMs: config.graceSeconds * 1000,
-  });
-  stream.onChange((s) => archive.onStreamChange(s, events.sessionId()));
+  const metrics = buildMetrics({ chatSide, pipeline, nginx, ladder, token: config.metricsToken });
+  const { simulcast, archive } = buildReach({ config, ladder, logger, redactor, db, site, pipeline, metrics, stream, events });
   let started = false;
   const publicUrl = { url: config.publicUrl, local: localUrl !== null, suggestion: localUrl?.suggestion ?? null };
   const app = await buildHttp({ config, logger, db, chatSide, pipeline, events, ladder, auth, secrets, callbackToken, sessions, site, page, nginx, metrics, secureCookies, started: () => started, publicUrl, adminExtensions: [simulcast.adminRoutes, archive.adminRoutes], publicExtensions: [archive.publicRoutes] });

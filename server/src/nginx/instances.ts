@@ -7,7 +7,8 @@ import type { Logger } from '../log/logger.js';
 import type { Redactor } from '../log/redactor.js';
 import { openFilesLimit } from '../process/processes.js';
 import { legacyFrontendSite } from './legacy-frontend.js';
-import { nginxPaths, renderMediaConfig, renderWebConfig, type MediaNginxModel, type WebNginxModel } from './nginx-config.js';
+import { nginxPaths, renderMediaConfig, type MediaNginxModel, type WebNginxModel } from './nginx-config.js';
+import { renderWebConfig } from './web-config.js';
 import { NginxProcess, type NginxProcessOptions } from './nginx-process.js';
 import { workerUserFor } from './nginx-user.js';
 

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { webModel } from '../../../test/helpers/nginx-models.js';
 import { inlineScriptHashes, inlineScripts, legacyFrontendSite } from './legacy-frontend.js';
-import { nginxPaths, renderWebConfig, type WebNginxModel } from './nginx-config.js';
+import { nginxPaths, type WebNginxModel } from './nginx-config.js';
+import { renderWebConfig } from './web-config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURE = path.resolve(here, '..', '..', '..', 'test', 'fixtures', 'legacy-frontend');

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { webModel } from '../../../test/helpers/nginx-models.js';
 import { matchSnapshot as matchIn } from '../../../test/helpers/snapshot.js';
-import { nginxPaths, PAGE_CSP, renderMediaConfig, renderWebConfig, type MediaNginxModel, type WebNginxModel } from './nginx-config.js';
+import { nginxPaths, PAGE_CSP, renderMediaConfig, type MediaNginxModel, type WebNginxModel } from './nginx-config.js';
+import { renderWebConfig } from './web-config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const NGINX = '/usr/sbin/nginx';

@@ -1,3 +1,4 @@
+import type { ChatEvent } from '../../chat/bus/chat-bus.js';
 import type { ChatService, Participant } from '../../chat/chat-service.js';
 import { CHAT_ERRORS } from '../../chat/errors.js';
 import { ChatFrame, HelloFrame, toPublic } from '../../chat/protocol.js';
@@ -57,43 +58,46 @@ export function attachChat(gateway: WsGateway, chat: ChatService): void {
     },
   });
 
-  chat.onEvent((e) => {
-    switch (e.kind) {
-      case 'message':
-        gateway.broadcast({ type: 'chat', message: toPublic(e.message) });
-        break;
-      case 'join':
-        gateway.broadcast({ type: 'join', nick: e.nick, at: e.at });
-        break;
-      case 'deleted':
-        gateway.broadcast({ type: 'deleted', id: e.id });
-        break;
-      case 'cleared':
-        gateway.broadcast({ type: 'chat-cleared' });
-        break;
-      case 'pinned':
-        gateway.broadcast({ type: 'pinned', message: e.message ? toPublic(e.message) : null });
-        break;
-      case 'sanction':
-        // A ban takes the author's recent messages off the OBS overlay (`banned {ids}`); other clients may
-        // ignore it. The messages stay stored for the moderators.
-        if (e.sanction.kind === 'ban') {
-          const session = e.sanction.sessionId;
-          chat.history().then(
-            (messages) => {
-              const ids = messages.filter((m) => m.sessionId === session).map((m) => m.id);
-              if (ids.length > 0) gateway.broadcast({ type: 'banned', ids });
-            },
-            // The ban itself is in force; only the overlay's clean-up of the author's lines is missed.
-            () => {},
-          );
-        }
-        break;
-      case 'settings':
-        gateway.broadcast({ type: 'chat-settings', slowModeSeconds: e.settings.slowModeSeconds });
-        break;
-      default:
-        break;
-    }
-  });
+  chat.onEvent((e) => fanOut(gateway, chat, e));
+}
+
+/** A chat event from the bus (this instance's or another's) to every /ws socket here. */
+function fanOut(gateway: WsGateway, chat: ChatService, e: ChatEvent): void {
+  switch (e.kind) {
+    case 'message':
+      gateway.broadcast({ type: 'chat', message: toPublic(e.message) });
+      break;
+    case 'join':
+      gateway.broadcast({ type: 'join', nick: e.nick, at: e.at });
+      break;
+    case 'deleted':
+      gateway.broadcast({ type: 'deleted', id: e.id });
+      break;
+    case 'cleared':
+      gateway.broadcast({ type: 'chat-cleared' });
+      break;
+    case 'pinned':
+      gateway.broadcast({ type: 'pinned', message: e.message ? toPublic(e.message) : null });
+      break;
+    case 'sanction':
+      // A ban takes the author's recent messages off the OBS overlay (`banned {ids}`); other clients may
+      // ignore it. The messages stay stored for the moderators.
+      if (e.sanction.kind === 'ban') {
+        const session = e.sanction.sessionId;
+        chat.history().then(
+          (messages) => {
+            const ids = messages.filter((m) => m.sessionId === session).map((m) => m.id);
+            if (ids.length > 0) gateway.broadcast({ type: 'banned', ids });
+          },
+          // The ban itself is in force; only the overlay's clean-up of the author's lines is missed.
+          () => {},
+        );
+      }
+      break;
+    case 'settings':
+      gateway.broadcast({ type: 'chat-settings', slowModeSeconds: e.settings.slowModeSeconds });
+      break;
+    default:
+      break;
+  }
 }
