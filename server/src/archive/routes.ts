@@ -152,15 +152,23 @@ const SettingsChange = z
   .partial()
   .strict();
 
-export function adminRecordingRoutes(admin: FastifyInstance, ctx: RoutesContext): void {
-  const toAdmin = (r: Recording) => ({ ...toPublic(r), status: r.status, published: r.published, endedAt: r.endedAt, peakViewers: r.peakViewers, pendingTrim: r.pendingTrim, error: r.error, diskBytes: ctx.folderBytes(r.id), writing: ctx.writing() === r.id });
-  const find = (params: unknown) => {
-    const p = IdParams.safeParse(params);
-    return p.success ? ctx.store.get(p.data.id) : undefined;
-  };
-  const ready = (reply: FastifyReply, r: Recording) => (r.status === 'ready' ? null : reply.code(409).send({ error: 'not_ready', message: 'La grabación aún no está lista / the recording is not ready yet' }));
+/** The admin's view of a recording: the public shape plus its status, sizes and pending trim. */
+const toAdmin = (ctx: RoutesContext, r: Recording) => ({ ...toPublic(r), status: r.status, published: r.published, endedAt: r.endedAt, peakViewers: r.peakViewers, pendingTrim: r.pendingTrim, error: r.error, diskBytes: ctx.folderBytes(r.id), writing: ctx.writing() === r.id });
+const find = (ctx: RoutesContext, params: unknown) => {
+  const p = IdParams.safeParse(params);
+  return p.success ? ctx.store.get(p.data.id) : undefined;
+};
+const ready = (reply: FastifyReply, r: Recording) => (r.status === 'ready' ? null : reply.code(409).send({ error: 'not_ready', message: 'La grabación aún no está lista / the recording is not ready yet' }));
 
-  admin.get('/recordings', async () => ({ recordings: ctx.store.list().map(toAdmin), disk: ctx.diskUsage(), settings: ctx.settings(), health: ctx.health() }));
+/** The admin's recordings API: the list and settings, each recording's changes and files, and trimming. */
+export function adminRecordingRoutes(admin: FastifyInstance, ctx: RoutesContext): void {
+  adminRecordingManageRoutes(admin, ctx);
+  adminRecordingTrimRoutes(admin, ctx);
+}
+
+/** List, settings, one recording (read, change, delete) and its files. */
+function adminRecordingManageRoutes(admin: FastifyInstance, ctx: RoutesContext): void {
+  admin.get('/recordings', async () => ({ recordings: ctx.store.list().map((r) => toAdmin(ctx, r)), disk: ctx.diskUsage(), settings: ctx.settings(), health: ctx.health() }));
 
   admin.get('/recordings/settings', async () => ctx.settings());
   admin.put('/recordings/settings', async (req, reply) => {
@@ -172,22 +180,22 @@ export function adminRecordingRoutes(admin: FastifyInstance, ctx: RoutesContext)
   });
 
   admin.get('/recordings/:id', async (req, reply) => {
-    const r = find(req.params);
-    return r ? toAdmin(r) : notFound(reply);
+    const r = find(ctx, req.params);
+    return r ? toAdmin(ctx, r) : notFound(reply);
   });
 
   admin.patch('/recordings/:id', async (req, reply) => {
-    const r = find(req.params);
+    const r = find(ctx, req.params);
     if (!r) return notFound(reply);
     const body = Change.safeParse(req.body ?? {});
     if (!body.success) return unprocessable(reply, zodMessage(body.error));
     ctx.store.update(r.id, body.data);
     ctx.logger.info({ event: 'recording_changed', recording: r.id, fields: Object.keys(body.data) }, 'recording changed');
-    return toAdmin(ctx.store.get(r.id)!);
+    return toAdmin(ctx, ctx.store.get(r.id)!);
   });
 
   admin.delete('/recordings/:id', async (req, reply) => {
-    const r = find(req.params);
+    const r = find(ctx, req.params);
     if (!r) return notFound(reply);
     if (r.status === 'recording' || r.status === 'finalising') return reply.code(409).send({ error: 'busy', message: 'No se puede borrar mientras se graba / cannot delete while recording' });
     ctx.remove(r.id);
@@ -195,15 +203,17 @@ export function adminRecordingRoutes(admin: FastifyInstance, ctx: RoutesContext)
   });
 
   admin.get('/recordings/:id/files/:file', async (req, reply) => {
-    const r = find(req.params);
+    const r = find(ctx, req.params);
     const f = z.object({ file: z.enum(Object.keys(ADMIN_FILES) as [keyof typeof ADMIN_FILES]) }).safeParse(req.params);
     if (!r || !f.success) return notFound(reply);
     return sendFile(reply, ctx, r, ADMIN_FILES[f.data.file], (req.query as Record<string, unknown>).download === '1', 'private, no-store');
   });
+}
 
-  // Trim: prepared beside the original, which stays until the admin saves (or discards) it.
+/** Trim: prepared beside the original, which stays until the admin saves (or discards) it. */
+function adminRecordingTrimRoutes(admin: FastifyInstance, ctx: RoutesContext): void {
   admin.post('/recordings/:id/trim', async (req, reply) => {
-    const r = find(req.params);
+    const r = find(ctx, req.params);
     if (!r) return notFound(reply);
     if (ready(reply, r)) return reply;
     const body = Trim.safeParse(req.body ?? {});
@@ -212,26 +222,26 @@ export function adminRecordingRoutes(admin: FastifyInstance, ctx: RoutesContext)
     if (!check.ok) return unprocessable(reply, check.message);
     const made = await prepareTrim(ctx.tools, recordingDir(ctx.root, r.id)!, check.start, check.end);
     ctx.store.setPendingTrim(r.id, { start: check.start, end: check.end, ...made });
-    return toAdmin(ctx.store.get(r.id)!);
+    return toAdmin(ctx, ctx.store.get(r.id)!);
   });
 
   admin.post('/recordings/:id/trim/save', async (req, reply) => {
-    const r = find(req.params);
+    const r = find(ctx, req.params);
     if (!r) return notFound(reply);
     if (!r.pendingTrim) return reply.code(409).send({ error: 'no_trim', message: 'No hay un corte preparado / no trim prepared' });
     const files = await saveTrim(ctx.tools, recordingDir(ctx.root, r.id)!);
     ctx.store.finalised(r.id, files);
     ctx.store.setPendingTrim(r.id, null);
     ctx.logger.info({ event: 'recording_trimmed', recording: r.id, duration: Math.round(files.duration) }, 'recording trimmed');
-    return toAdmin(ctx.store.get(r.id)!);
+    return toAdmin(ctx, ctx.store.get(r.id)!);
   });
 
   admin.delete('/recordings/:id/trim', async (req, reply) => {
-    const r = find(req.params);
+    const r = find(ctx, req.params);
     if (!r) return notFound(reply);
     rmSync(path.join(recordingDir(ctx.root, r.id)!, RECORDING_FILES.trim), { force: true });
     ctx.store.setPendingTrim(r.id, null);
-    return toAdmin(ctx.store.get(r.id)!);
+    return toAdmin(ctx, ctx.store.get(r.id)!);
   });
 }
 
