@@ -1,58 +1,18 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { commandLine, isAlive } from '../process/processes.js';
-import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger.js';
-import type { Redactor } from '../log/redactor.js';
 import type { StreamStateName } from '../stream/state-machine.js';
-import { adviceFor, type Advice, type SourceFacts } from './advice.js';
+import { adviceFor } from './advice.js';
 import { relayArgs, sourceUrl } from './args.js';
-import { maskKey, presetOfUrl, type Destination, type DestinationConfig } from './destinations.js';
+import { maskKey, presetOfUrl, type Destination } from './destinations.js';
 import { registerSimulcastMetrics } from './metrics.js';
-import { Relay, type RelayStatus } from './relay.js';
+import { Relay } from './relay.js';
 import { simulcastRoutes } from './routes.js';
 import { DestinationStore } from './store.js';
+import type { DestinationView, Simulcast, SimulcastDeps } from './types.js';
 
-export interface SimulcastDeps {
-  dataDir: string;
-  /** The config file's `simulcast` list: seeds the stored list on the first start. */
-  initial: readonly DestinationConfig[];
-  ffmpeg: string;
-  rtmpPort: number;
-  /** The source rendition's stream name in the internal HLS application. */
-  streamName: string;
-  logger: Logger;
-  redactor: Redactor;
-  /** What the ingest measures of our source, for the platforms' advice. */
-  source(): SourceFacts;
-  /** The /metrics registry, to add the per-destination series to. */
-  registry?: Registry;
-  /** Backoff of a failing destination (tests shorten it). */
-  restartDelayMs?: number;
-  maxRestartDelayMs?: number;
-}
-
-/** A destination as the admin API shows it: never its key, only the key's masked tail. */
-export interface DestinationView {
-  id: string;
-  name: string;
-  url: string;
-  preset: string;
-  key: string;
-  enabled: boolean;
-  status: RelayStatus;
-  advice: Advice[];
-}
-
-export interface Simulcast {
-  /** For AdminDeps.extensions: /simulcast under the guarded admin plugin. */
-  adminRoutes(admin: FastifyInstance): void;
-  /** Feed it every stream state change (platform's stream.onChange). */
-  onStreamChange(state: StreamStateName): void;
-  list(): DestinationView[];
-  stop(): Promise<void>;
-}
+export type { DestinationView, Simulcast, SimulcastDeps } from './types.js';
 
 /**
  * Simulcast: one supervised ffmpeg per enabled destination copying the source while the stream is on.
