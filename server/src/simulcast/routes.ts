@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { DestinationChangeBody, NewDestinationBody, PRESETS, urlFromPreset, type Destination } from './destinations.js';
-import type { DestinationView } from './simulcast.js';
+import type { DestinationView } from './types.js';
 import type { DestinationStore } from './store.js';
 
 export interface SimulcastRouteDeps {

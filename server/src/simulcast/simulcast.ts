@@ -1,58 +1,20 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { commandLine, isAlive } from '../process/processes.js';
 import type { Registry } from 'prom-client';
+import { commandLine, isAlive } from '../process/processes.js';
 import type { Logger } from '../log/logger.js';
-import type { Redactor } from '../log/redactor.js';
 import type { StreamStateName } from '../stream/state-machine.js';
-import { adviceFor, type Advice, type SourceFacts } from './advice.js';
+import { adviceFor } from './advice.js';
 import { relayArgs, sourceUrl } from './args.js';
-import { maskKey, presetOfUrl, type Destination, type DestinationConfig } from './destinations.js';
+import { maskKey, presetOfUrl, type Destination } from './destinations.js';
 import { registerSimulcastMetrics } from './metrics.js';
 import { Relay, type RelayStatus } from './relay.js';
 import { simulcastRoutes } from './routes.js';
 import { DestinationStore } from './store.js';
+import type { DestinationView, Simulcast, SimulcastDeps } from './types.js';
 
-export interface SimulcastDeps {
-  dataDir: string;
-  /** The config file's `simulcast` list: seeds the stored list on the first start. */
-  initial: readonly DestinationConfig[];
-  ffmpeg: string;
-  rtmpPort: number;
-  /** The source rendition's stream name in the internal HLS application. */
-  streamName: string;
-  logger: Logger;
-  redactor: Redactor;
-  /** What the ingest measures of our source, for the platforms' advice. */
-  source(): SourceFacts;
-  /** The /metrics registry, to add the per-destination series to. */
-  registry?: Registry;
-  /** Backoff of a failing destination (tests shorten it). */
-  restartDelayMs?: number;
-  maxRestartDelayMs?: number;
-}
-
-/** A destination as the admin API shows it: never its key, only the key's masked tail. */
-export interface DestinationView {
-  id: string;
-  name: string;
-  url: string;
-  preset: string;
-  key: string;
-  enabled: boolean;
-  status: RelayStatus;
-  advice: Advice[];
-}
-
-export interface Simulcast {
-  /** For AdminDeps.extensions: /simulcast under the guarded admin plugin. */
-  adminRoutes(admin: FastifyInstance): void;
-  /** Feed it every stream state change (platform's stream.onChange). */
-  onStreamChange(state: StreamStateName): void;
-  list(): DestinationView[];
-  stop(): Promise<void>;
-}
+export type { DestinationView, Simulcast, SimulcastDeps } from './types.js';
 
 /**
  * Simulcast: one supervised ffmpeg per enabled destination copying the source while the stream is on.
@@ -60,57 +22,112 @@ export interface Simulcast {
  * picks the stream up again the moment it returns.
  */
 export function createSimulcast(d: SimulcastDeps): Simulcast {
-  const store = new DestinationStore(d.dataDir, d.initial);
-  for (const dest of [...d.initial, ...store.all()]) d.redactor.add(dest.key);
-  const source = sourceUrl(d.rtmpPort, d.streamName);
-  const relays = new Map<string, Relay>();
-  let on = false;
-  let previous: StreamStateName = 'offline';
-  let stopped = false;
-  const log = d.logger.child({ component: 'simulcast', stream: d.streamName });
-  const pidDir = path.join(d.dataDir, 'simulcast');
-  endOrphans(pidDir, source, log);
-
-  const relayOf = (dest: Destination): Relay => {
-    let r = relays.get(dest.id);
-    if (!r) {
-      const pidFile = path.join(pidDir, `${dest.id}.pid`);
-      r = new Relay({
-        name: dest.name,
-        ffmpeg: d.ffmpeg,
-        logger: log,
-        redactor: d.redactor,
-        source,
-        restartDelayMs: d.restartDelayMs,
-        maxRestartDelayMs: d.maxRestartDelayMs,
-        onPid: (pid) => (pid ? writeFileSync(pidFile, String(pid)) : rmSync(pidFile, { force: true })),
-      });
-      relays.set(dest.id, r);
-    }
-    return r;
+  const s = new SimulcastService(d);
+  // Plain functions, not methods: the platform hands adminRoutes (and the rest) on detached from the object.
+  return {
+    adminRoutes: (admin) => s.adminRoutes(admin),
+    onStreamChange: (state) => s.onStreamChange(state),
+    list: () => s.list(),
+    stop: () => s.stop(),
   };
+}
+
+const OFF_STATUS = (): RelayStatus => ({ phase: 'off', uptimeSec: 0, bitrateKbps: 0, bytesOut: 0, reconnects: 0 });
+
+/** The state behind createSimulcast: the stored destinations, one Relay each, and whether the stream is on. */
+class SimulcastService {
+  private readonly store: DestinationStore;
+  private readonly source: string;
+  private readonly relays = new Map<string, Relay>();
+  private readonly log: Logger;
+  private readonly pidDir: string;
+  private on = false;
+  private previous: StreamStateName = 'offline';
+  private stopped = false;
+
+  constructor(private readonly d: SimulcastDeps) {
+    this.store = new DestinationStore(d.dataDir, d.initial);
+    for (const dest of [...d.initial, ...this.store.all()]) d.redactor.add(dest.key);
+    this.source = sourceUrl(d.rtmpPort, d.streamName);
+    this.log = d.logger.child({ component: 'simulcast', stream: d.streamName });
+    this.pidDir = path.join(d.dataDir, 'simulcast');
+    endOrphans(this.pidDir, this.source, this.log);
+    if (d.registry) this.registerMetrics(d.registry);
+  }
+
+  /** For AdminDeps.extensions: /simulcast under the guarded admin plugin. */
+  adminRoutes(admin: FastifyInstance): void {
+    simulcastRoutes(admin, {
+      store: this.store,
+      learnKey: (key) => this.d.redactor.add(key),
+      view: (dest) => this.view(dest),
+      list: () => this.list(),
+      changed: (what, dest) => {
+        this.log.info({ event: `simulcast_destination_${what}`, destination: dest.name, enabled: dest.enabled }, `simulcast destination ${what}`);
+        this.reconcile();
+      },
+    });
+  }
+
+  onStreamChange(state: StreamStateName): void {
+    const next = state !== 'offline';
+    // Back from "reconnecting": copies that failed while our source was gone start again at once.
+    if (next && this.on && state !== 'reconnecting' && this.previous === 'reconnecting') this.reconcile(true);
+    this.previous = state;
+    if (next === this.on) return;
+    this.on = next;
+    this.reconcile();
+  }
+
+  list(): DestinationView[] {
+    return this.store.all().map((dest) => this.view(dest));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.relays.values()].map((r) => r.stop()));
+  }
 
   /** Every destination to what it should be now: running if on and enabled, else stopped. */
-  const reconcile = (retryFailing = false) => {
-    if (stopped) return;
-    for (const dest of store.all()) {
-      const relay = relayOf(dest);
-      const args = relayArgs({ source, url: dest.url, key: dest.key });
-      if (on && dest.enabled) {
+  private reconcile(retryFailing = false): void {
+    if (this.stopped) return;
+    for (const dest of this.store.all()) {
+      const relay = this.relayOf(dest);
+      const args = relayArgs({ source: this.source, url: dest.url, key: dest.key });
+      if (this.on && dest.enabled) {
         relay.run(args);
         if (retryFailing) relay.retryNow(args);
       } else void relay.stop();
     }
-    for (const [id, relay] of relays) {
-      if (store.get(id)) continue;
-      relays.delete(id);
+    for (const [id, relay] of this.relays) {
+      if (this.store.get(id)) continue;
+      this.relays.delete(id);
       void relay.stop();
     }
-  };
+  }
 
-  const view = (dest: Destination): DestinationView => {
+  private relayOf(dest: Destination): Relay {
+    let r = this.relays.get(dest.id);
+    if (!r) {
+      const pidFile = path.join(this.pidDir, `${dest.id}.pid`);
+      r = new Relay({
+        name: dest.name,
+        ffmpeg: this.d.ffmpeg,
+        logger: this.log,
+        redactor: this.d.redactor,
+        source: this.source,
+        restartDelayMs: this.d.restartDelayMs,
+        maxRestartDelayMs: this.d.maxRestartDelayMs,
+        onPid: (pid) => (pid ? writeFileSync(pidFile, String(pid)) : rmSync(pidFile, { force: true })),
+      });
+      this.relays.set(dest.id, r);
+    }
+    return r;
+  }
+
+  private view(dest: Destination): DestinationView {
     const preset = presetOfUrl(dest.url);
-    const status = relays.get(dest.id)?.status() ?? { phase: 'off' as const, uptimeSec: 0, bitrateKbps: 0, bytesOut: 0, reconnects: 0 };
+    const status = this.relays.get(dest.id)?.status() ?? OFF_STATUS();
     return {
       id: dest.id,
       name: dest.name,
@@ -119,48 +136,18 @@ export function createSimulcast(d: SimulcastDeps): Simulcast {
       key: maskKey(dest.key),
       enabled: dest.enabled,
       status,
-      advice: on && dest.enabled ? adviceFor(preset.rules, preset.id === 'other' ? dest.name : preset.label, d.source()) : [],
+      advice: this.on && dest.enabled ? adviceFor(preset.rules, preset.id === 'other' ? dest.name : preset.label, this.d.source()) : [],
     };
-  };
+  }
 
-  const list = () => store.all().map(view);
-
-  if (d.registry) {
-    registerSimulcastMetrics(d.registry, () =>
-      store.all().map((dest) => {
-        const s = relays.get(dest.id)?.status();
+  private registerMetrics(registry: Registry): void {
+    registerSimulcastMetrics(registry, () =>
+      this.store.all().map((dest) => {
+        const s = this.relays.get(dest.id)?.status();
         return { name: dest.name, up: s?.phase === 'sending', bytesOut: s?.bytesOut ?? 0, reconnects: s?.reconnects ?? 0 };
       }),
     );
   }
-
-  return {
-    adminRoutes: (admin) =>
-      simulcastRoutes(admin, {
-        store,
-        learnKey: (key) => d.redactor.add(key),
-        view,
-        list,
-        changed: (what, dest) => {
-          log.info({ event: `simulcast_destination_${what}`, destination: dest.name, enabled: dest.enabled }, `simulcast destination ${what}`);
-          reconcile();
-        },
-      }),
-    onStreamChange(state) {
-      const next = state !== 'offline';
-      // Back from "reconnecting": copies that failed while our source was gone start again at once.
-      if (next && on && state !== 'reconnecting' && previous === 'reconnecting') reconcile(true);
-      previous = state;
-      if (next === on) return;
-      on = next;
-      reconcile();
-    },
-    list,
-    async stop() {
-      stopped = true;
-      await Promise.all([...relays.values()].map((r) => r.stop()));
-    },
-  };
 }
 
 /**
