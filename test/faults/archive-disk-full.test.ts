@@ -6,12 +6,12 @@
  * Needs root to mount a small tmpfs on DATA_DIR/recordings; skipped with the reason otherwise.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { figure } from '../helpers/faults.js';
+import { mountTmpfs, unmountTmpfs } from '../helpers/tmpfs.js';
 import { cleanupService, ensureBuilt, publish, startService, waitFor, watchStates, type Publisher, type ServiceHandle } from '../helpers/platform.js';
 
 const PASSWORD = 'clave-de-prueba-disco';
@@ -29,13 +29,9 @@ describe('the recordings disk fills up mid-broadcast', { timeout: 200_000 }, () 
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'cdp-archivefull-'));
     recDir = path.join(dataDir, 'recordings');
     mkdirSync(recDir);
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', recDir], { stdio: 'pipe' });
-      mounted = true;
-    } catch (err) {
-      skipReason = `cannot mount a tmpfs to fill (needs root / CAP_SYS_ADMIN): ${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim()}`;
-      return;
-    }
+    skipReason = mountTmpfs(recDir, '48m');
+    if (skipReason) return;
+    mounted = true;
     const config = path.join(dataDir, 'config.json');
     writeFileSync(config, JSON.stringify({ archive: { minFreeMb: 4 } }));
     svc = await startService({ DATA_DIR: dataDir, CONFIG_FILE: config, ADMIN_PASSWORD: PASSWORD, GRACE_SECONDS: '3' });
@@ -44,13 +40,7 @@ describe('the recordings disk fills up mid-broadcast', { timeout: 200_000 }, () 
   after(async () => {
     await pub?.stop();
     await cleanupService(svc);
-    if (mounted) {
-      try {
-        execFileSync('umount', ['-l', recDir], { stdio: 'pipe' });
-      } catch (err) {
-        console.log(`# umount ${recDir} failed: ${(err as Error).message}`);
-      }
-    }
+    if (mounted) unmountTmpfs(recDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -6,11 +6,11 @@
  * Needs root to mount a small tmpfs on DATA_DIR/media; skipped with the reason otherwise.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { mountTmpfs, unmountTmpfs } from '../helpers/tmpfs.js';
 import { cleanupService, ensureBuilt, sleep, startService, waitFor, watchStates, type ServiceHandle } from '../helpers/platform.js';
 import { connect, type TestSocket } from '../helpers/ws-client.js';
 import { figure, playlistPoint, retryingPublisher, type RetryingPublisher } from '../helpers/faults.js';
@@ -55,13 +55,9 @@ describe('the HLS disk fills up mid-broadcast', { timeout: 200_000 }, () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'cdp-diskfull-'));
     mediaDir = path.join(dataDir, 'media');
     mkdirSync(mediaDir);
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_SIZE}`, 'tmpfs', mediaDir], { stdio: 'pipe' });
-      mounted = true;
-    } catch (err) {
-      skipReason = `cannot mount a tmpfs to fill (needs root / CAP_SYS_ADMIN): ${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim()}`;
-      return;
-    }
+    skipReason = mountTmpfs(mediaDir, TMPFS_SIZE);
+    if (skipReason) return;
+    mounted = true;
     svc = await startService({ DATA_DIR: dataDir });
     // startService made its own temp folder for logs; the data (and nginx's pid file) live in ours.
     svc.dataDir = dataDir;
@@ -71,13 +67,7 @@ describe('the HLS disk fills up mid-broadcast', { timeout: 200_000 }, () => {
     releaseFiller();
     await pub?.stop();
     await cleanupService(svc);
-    if (mounted) {
-      try {
-        execFileSync('umount', ['-l', mediaDir], { stdio: 'pipe' });
-      } catch (err) {
-        console.log(`# umount ${mediaDir} failed: ${(err as Error).message}`);
-      }
-    }
+    if (mounted) unmountTmpfs(mediaDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -10,6 +10,9 @@ export type {
   RenditionHealth,
   SiteDocument,
   StorageHealth,
+  SimulcastDestination,
+  SimulcastDocument,
+  SimulcastPreset,
   StreamKey,
 } from '../../../../contract/admin';
 
@@ -30,33 +33,3 @@ export interface ModeratedMessage {
   deleted: boolean;
 }
 
-/** A simulcast destination as the admin API shows it: `key` is masked ("••••abcd"), never the key. */
-export interface SimulcastDestination {
-  id: string;
-  name: string;
-  url: string;
-  preset: string;
-  key: string;
-  enabled: boolean;
-  status: {
-    phase: 'off' | 'connecting' | 'sending' | 'failing';
-    uptimeSec: number;
-    bitrateKbps: number;
-    bytesOut: number;
-    reconnects: number;
-    reason?: { code: string; es: string; en: string; at: string };
-  };
-  /** "español / English" messages: the platform's rules our source breaks. */
-  advice: { code: string; message: string }[];
-}
-
-export interface SimulcastPreset {
-  id: string;
-  label: string;
-  url: string | null;
-}
-
-export interface SimulcastDocument {
-  presets: SimulcastPreset[];
-  destinations: SimulcastDestination[];
-}
