@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import type { SimulcastDestination } from '../../../contract/admin.js';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger.js';
 import type { Redactor } from '../log/redactor.js';
 import type { StreamStateName } from '../stream/state-machine.js';
-import type { Advice, SourceFacts } from './advice.js';
+import type { SourceFacts } from './advice.js';
 import type { DestinationConfig } from './destinations.js';
-import type { RelayStatus } from './relay.js';
 
 // The simulcast's shared shapes, in their own file so the admin routes (routes.ts) and the service
 // (simulcast.ts) both import them without importing each other.
@@ -29,17 +29,8 @@ export interface SimulcastDeps {
   maxRestartDelayMs?: number;
 }
 
-/** A destination as the admin API shows it: never its key, only the key's masked tail. */
-export interface DestinationView {
-  id: string;
-  name: string;
-  url: string;
-  preset: string;
-  key: string;
-  enabled: boolean;
-  status: RelayStatus;
-  advice: Advice[];
-}
+/** A destination as the admin API shows it (contract/admin.ts): never its key, only the key's masked tail. */
+export type DestinationView = SimulcastDestination;
 
 export interface Simulcast {
   /** For AdminDeps.extensions: /simulcast under the guarded admin plugin. */
