@@ -1,13 +1,16 @@
 /**
  * The sermon archive against the real service, nginx-rtmp and ffmpeg: every broadcast recorded, finalised
- * into a faststart MP4 and an M4A, served with byte ranges, listed, in the podcast; blips, crashes, trims
- * and unpublishing. One service for the whole file; a 5 s grace period keeps the waits short.
+ * into a faststart MP4 and an M4A (copied from the listening track the recorder encodes while live), served
+ * with byte ranges, listed, in the podcast; blips, crashes, trims, unpublishing, a publisher without audio,
+ * private-by-default and retention in the running service. One service for the whole file; a 5 s grace
+ * period keeps the waits short.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, openSync, readFileSync, readSync, closeSync, statSync, fstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { XMLParser } from 'fast-xml-parser';
 import { figure } from '../helpers/faults.js';
 import { cleanupService, ensureBuilt, publish, sleep, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
@@ -50,6 +53,19 @@ function topLevelBoxes(file: string): string[] {
 function probe(file: string): { duration: number; streams: { codec_type: string; codec_name: string; bit_rate?: string }[] } {
   const out = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name,bit_rate', '-of', 'json', file], { encoding: 'utf8' }));
   return { duration: Number(out.format.duration), streams: out.streams };
+}
+
+/** The audio tracks of a part the recorder is writing: the source's (copied) and the listening one (encoded live). */
+function audioTracks(file: string): string[] {
+  return probe(file).streams.filter((s) => s.codec_type === 'audio').map((s) => s.codec_name);
+}
+
+/** The service's log lines of one event (JSON lines), for what the service did with a recording. */
+function events(logs: string, event: string, recording: string): Record<string, unknown>[] {
+  return logs
+    .split('\n')
+    .filter((l) => l.includes(`"${event}"`) && l.includes(recording))
+    .map((l) => JSON.parse(l.slice(l.indexOf('{'))) as Record<string, unknown>);
 }
 
 /** Decodes the whole file: a player could play it from start to end. */
@@ -97,6 +113,10 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     const rec = await waitFor('a recording being written', async () => (await recordings()).find((r) => r.status === 'recording'), 20_000, 200);
     assert.match(rec.title, /^Servicio del (domingo|lunes|martes|miércoles|jueves|viernes|sábado) \d{1,2} de [a-z]+ de \d{4}, \d{2}:\d{2}$/);
     assert.ok(!readdirSync(path.join(svc.dataDir, 'recordings')).some((n) => n.includes(svc.key)), 'no name derived from the key');
+    // While live, the part already carries the listening track beside the source's audio.
+    const part = path.join(recDir(rec.id), 'part-0001.ts');
+    await waitFor('the part being written', () => existsSync(part) && statSync(part).size > 0, 20_000, 200);
+    assert.deepEqual(audioTracks(part), ['aac', 'aac'], 'the source audio copied and the listening track encoded live');
     await pub.exited;
     await waitOffline();
     const tOffline = Date.now();
@@ -117,7 +137,9 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     assert.deepEqual(a.streams.map((s) => `${s.codec_type}:${s.codec_name}`), ['audio:aac']);
     assert.ok(Number(a.streams[0]!.bit_rate) <= 100_000, `audio bitrate ${a.streams[0]!.bit_rate}`);
     assert.ok(Math.abs(a.duration - v.duration) <= 1);
-    decodes(audio);
+    assert.equal(decodes(audio).trim(), '', 'the audio plays from start to end');
+    // Finalising copied the live-encoded track: no audio encode after the broadcast.
+    assert.deepEqual(events(svc.logs(), 'recording_finalised', rec.id).map((e) => e.audio), ['live']);
 
     // The public API and the files through nginx.
     const list = (await (await fetch(`${svc.base}/api/v1/recordings`)).json()) as { recordings: { id: string; video: string; audio: string; poster: string; page: string; duration: number; title: string; startedAt: string }[] };
@@ -234,6 +256,11 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     const video = path.join(recDir(rec.id), 'video.mp4');
     assert.equal(decodes(video).trim(), '', 'plays from start to end without decoding errors');
     assert.ok(Math.abs(probe(video).duration - done.duration) < 1);
+    // The audio file too lasts up to the kill: copied from the parts' live-encoded track, crashes and all.
+    const audio = path.join(recDir(rec.id), 'audio.m4a');
+    assert.ok(Math.abs(probe(audio).duration - done.duration) <= 2, `audio ${probe(audio).duration} s, video ${done.duration} s`);
+    assert.equal(decodes(audio).trim(), '', 'the audio plays from start to end');
+    assert.deepEqual(events(svc.logs(), 'recording_finalised', rec.id).map((e) => e.audio), ['live']);
   });
 
   test('trim: a prepared cut keeps the original until saved; bad trims are 422; unknown ids are 404', async () => {
@@ -292,5 +319,93 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     assert.equal((await call('DELETE', `/recordings/${id}`)).status, 200);
     assert.ok(!existsSync(recDir(id)));
     assert.equal((await call('GET', `/recordings/${id}`)).status, 404);
+  });
+
+  const waitFinished = (id: string) => waitFor(`recording ${id} finished`, async () => (await recordings()).find((r) => r.id === id && r.status === 'ready'), 60_000, 250);
+  /** Publishes for `seconds`, waits for offline and the recording to be finished; returns it. */
+  const broadcast = async (seconds: number, opts: { audio?: boolean } = {}): Promise<AdminRecording> => {
+    const known = new Set((await recordings()).map((r) => r.id));
+    pub = publish(ingest(), { seconds, ...opts });
+    const rec = await waitFor('a new recording being written', async () => (await recordings()).find((r) => !known.has(r.id) && r.status === 'recording'), 20_000, 200);
+    await pub.exited;
+    await waitOffline();
+    return waitFinished(rec.id);
+  };
+  const publicIds = async () => ((await (await fetch(`${svc.base}/api/v1/recordings`)).json()) as { recordings: { id: string }[] }).recordings.map((r) => r.id);
+  const feed = async () => (await fetch(`${svc.base}/podcast.xml`)).text();
+  const webBuilt = () => existsSync(path.join(svc.env.WEB_ROOT ?? 'web/dist', 'index.html'));
+
+  test('«Nuevas grabaciones privadas hasta que las publique»: a new recording stays off the API, /archivo and the feed until published', async () => {
+    assert.equal((await call('PUT', '/recordings/settings', { privateByDefault: true })).status, 200);
+    const rec = await broadcast(8);
+    assert.equal(rec.published, false, 'finished, not published');
+    assert.ok(rec.audioBytes > 0 && rec.duration > 0, 'finalised all the same');
+    assert.ok(!(await publicIds()).includes(rec.id), 'not in /api/v1/recordings (what /archivo lists)');
+    assert.equal((await fetch(`${svc.base}/api/v1/recordings/${rec.id}`)).status, 404);
+    assert.equal((await fetch(`${svc.base}/api/v1/recordings/${rec.id}/audio.m4a`)).status, 404);
+    assert.doesNotMatch(await feed(), new RegExp(rec.id), 'not in the podcast');
+    if (webBuilt()) assert.doesNotMatch(await (await fetch(`${svc.base}/archivo/${rec.id}`)).text(), new RegExp(`og:url" content="[^"]*/archivo/${rec.id}"`), '/archivo/ID has no share tags for it');
+
+    assert.equal((await call('PATCH', `/recordings/${rec.id}`, { published: true })).status, 200);
+    assert.ok((await publicIds()).includes(rec.id), 'listed once published');
+    assert.equal((await fetch(`${svc.base}/api/v1/recordings/${rec.id}`)).status, 200);
+    assert.match(await feed(), new RegExp(rec.id), 'in the podcast once published');
+    if (webBuilt()) assert.match(await (await fetch(`${svc.base}/archivo/${rec.id}`)).text(), new RegExp(`og:url" content="[^"]*/archivo/${rec.id}"`));
+  });
+
+  test('a publisher without audio: a video-only recording, no audio file, no restarts of the recorder', async () => {
+    assert.equal((await call('PUT', '/recordings/settings', { privateByDefault: false })).status, 200);
+    const rec = await broadcast(10, { audio: false });
+    assert.equal(rec.published, true);
+    assert.ok(Math.abs(rec.duration - 10) <= 2, `duration ${rec.duration} s for 10 s published`);
+    assert.equal(rec.audioBytes, 0);
+    assert.deepEqual(probe(path.join(recDir(rec.id), 'video.mp4')).streams.map((s) => `${s.codec_type}:${s.codec_name}`), ['video:h264']);
+    assert.ok(!existsSync(path.join(recDir(rec.id), 'audio.m4a')), 'no audio file');
+    const logs = svc.logs();
+    assert.equal(events(logs, 'recorder_started', rec.id).length, 1, 'one recorder run');
+    assert.equal(events(logs, 'recorder_exited', rec.id).length, 0, 'the recorder never failed for want of an audio stream');
+    assert.deepEqual(events(logs, 'recording_finalised', rec.id).map((e) => e.audio), ['none']);
+    // The API says there is no audio; the page offers none; the feed leaves it out.
+    const one = (await (await fetch(`${svc.base}/api/v1/recordings/${rec.id}`)).json()) as { audio: string | null; video: string };
+    assert.equal(one.audio, null);
+    assert.equal((await fetch(`${svc.base}${one.video}`, { method: 'HEAD' })).status, 200);
+    assert.equal((await fetch(`${svc.base}/api/v1/recordings/${rec.id}/audio.m4a`)).status, 404);
+    assert.doesNotMatch(await feed(), new RegExp(rec.id));
+  });
+
+  test('retention in the running service: keep last N and N days, never the recording being written nor the newest', async () => {
+    const finished = (await recordings()).filter((r) => r.status === 'ready');
+    assert.ok(finished.length >= 3, `recordings to prune: ${finished.length}`);
+    const newest = finished[0]!;
+    pub = publish(ingest());
+    const writing = await waitFor('a recording being written', async () => (await recordings()).find((r) => r.status === 'recording'), 20_000, 200);
+    const part = path.join(recDir(writing.id), 'part-0001.ts');
+    await waitFor('its first bytes', () => existsSync(part) && statSync(part).size > 0, 20_000, 200);
+
+    // Keep the last 1: every finished recording but the newest goes; the one being written stays.
+    const kept = await call('PUT', '/recordings/settings', { keepLast: 1 });
+    assert.equal(((await kept.json()) as { keepLast: number }).keepLast, 1);
+    assert.deepEqual((await recordings()).map((r) => r.id), [writing.id, newest.id]);
+    for (const r of finished.slice(1)) assert.ok(!existsSync(recDir(r.id)), `${r.id} deleted with its files`);
+    assert.ok(existsSync(recDir(newest.id)) && existsSync(part), 'the newest and the one being written keep their files');
+    const size = statSync(part).size;
+    await waitFor('the recording still growing', () => statSync(part).size > size, 10_000, 200);
+
+    // Keep N days: the newest finished one is kept even when older than that. (Its start is moved ten days
+    // back in the service's own database: a test cannot wait for days.)
+    const db = new Database(path.join(svc.dataDir, 'casadelpadre.db'));
+    db.pragma('busy_timeout = 5000');
+    db.prepare('UPDATE recordings SET started_at = ? WHERE id = ?').run(new Date(Date.now() - 10 * 86_400_000).toISOString(), newest.id);
+    db.close();
+    assert.equal((await call('PUT', '/recordings/settings', { keepLast: null, keepDays: 1 })).status, 200);
+    assert.deepEqual((await recordings()).map((r) => r.id), [writing.id, newest.id], 'the newest finished recording stays, however old');
+
+    // Once the one being written is finished it is the newest, and the ten-day-old one goes.
+    await pub.stop();
+    await waitOffline();
+    await waitFinished(writing.id);
+    await waitFor('the old recording pruned', async () => (await recordings()).length === 1, 20_000, 250);
+    assert.deepEqual((await recordings()).map((r) => r.id), [writing.id]);
+    assert.ok(!existsSync(recDir(newest.id)) && existsSync(path.join(recDir(writing.id), 'video.mp4')));
   });
 });

@@ -136,7 +136,7 @@ class ArchiveCore {
       });
       this.store.finalised(id, files);
       removeParts(dir);
-      this.log.info({ event: 'recording_finalised', recording: id, duration: Math.round(files.duration), ms: Date.now() - t0 }, 'recording finalised');
+      this.log.info({ event: 'recording_finalised', recording: id, duration: Math.round(files.duration), ms: Date.now() - t0, audio: files.audioFrom ?? 'none' }, 'recording finalised');
       this.applyRetention();
     } catch (err) {
       this.finaliseFailed(id, dir, err as Error);

@@ -6,9 +6,16 @@
 
 const QUIET = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error'];
 
+/** The listening and podcast file's bitrate (AAC, kbps). */
+export const AUDIO_KBPS = 96;
+
 /**
- * The recorder: the source rendition, copied (no decode), into MPEG-TS. A TS file is readable up to its
- * last complete packet, so a kill -9 of anything leaves a playable part; each run writes its own part.
+ * The recorder: the source rendition, copied (no video decode), into MPEG-TS, with a second audio track
+ * encoded on the fly for the listening file (AAC 96 kbps stereo: the only decode, audio only, ~1.5 % of a
+ * core), so finalising copies it instead of encoding an hour of audio. Both audio maps are optional: a
+ * publisher without audio gives a video-only part (one output, so nothing fails for want of a stream).
+ * A TS file is readable up to its last complete packet, so a kill -9 of anything leaves a playable part,
+ * both audio tracks included; each run writes its own part.
  */
 export function recordArgs(o: { rtmpPort: number; name: string; output: string }): string[] {
   return [
@@ -19,8 +26,10 @@ export function recordArgs(o: { rtmpPort: number; name: string; output: string }
     // The publisher's stream under its public name, as the ladder reads it: that application starts a
     // player at a keyframe, video first, so the recording always begins with a picture.
     '-i', `rtmp://127.0.0.1:${o.rtmpPort}/live/${o.name}`,
-    '-map', '0:v?', '-map', '0:a?',
+    // 0:a:0 is the source's audio, copied; 0:a:1 the listening track, encoded from it.
+    '-map', '0:v?', '-map', '0:a?', '-map', '0:a?',
     '-c', 'copy',
+    '-c:a:1', 'aac', '-b:a:1', `${AUDIO_KBPS}k`, '-ac:a:1', '2',
     '-f', 'mpegts',
     // Written through at once: a crash loses at most what ffmpeg holds in its buffer.
     '-flush_packets', '1',
@@ -28,14 +37,23 @@ export function recordArgs(o: { rtmpPort: number; name: string; output: string }
   ];
 }
 
-/** Joins the parts (concat list) into one MP4 without re-encoding, moov first so a phone can play at once. */
-export function finaliseVideoArgs(o: { list: string; output: string }): string[] {
-  return [...QUIET, '-f', 'concat', '-safe', '0', '-i', o.list, '-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', '-y', o.output];
+/**
+ * Joins the parts (concat list) into one MP4 without re-encoding, moov first so a phone can play at once:
+ * the video and the source's audio. With `audio`, the same read also copies the live-encoded listening
+ * track (the parts' second audio track) into the M4A, faststart too.
+ */
+export function finaliseVideoArgs(o: { list: string; output: string; audio?: string }): string[] {
+  const faststart = ['-c', 'copy', '-movflags', '+faststart'];
+  return [
+    ...QUIET, '-f', 'concat', '-safe', '0', '-i', o.list,
+    '-map', '0:v?', '-map', '0:a:0?', ...faststart, '-f', 'mp4', '-y', o.output,
+    ...(o.audio ? ['-map', '0:a:1', ...faststart, '-f', 'mp4', '-y', o.audio] : []),
+  ];
 }
 
-/** The listening and podcast file: AAC in M4A at 96 kbps (the only re-encode, audio only). */
+/** The listening and podcast file encoded from the MP4 or parts: AAC in M4A at 96 kbps (parts made without the live track, a trim). */
 export function audioArgs(o: { input: string; output: string; kbps?: number; concat?: boolean }): string[] {
-  return [...QUIET, ...(o.concat ? ['-f', 'concat', '-safe', '0'] : []), '-i', o.input, '-vn', '-map', '0:a:0', '-c:a', 'aac', '-b:a', `${o.kbps ?? 96}k`, '-movflags', '+faststart', '-f', 'mp4', '-y', o.output];
+  return [...QUIET, ...(o.concat ? ['-f', 'concat', '-safe', '0'] : []), '-i', o.input, '-vn', '-map', '0:a:0', '-c:a', 'aac', '-b:a', `${o.kbps ?? AUDIO_KBPS}k`, '-movflags', '+faststart', '-f', 'mp4', '-y', o.output];
 }
 
 /** A poster from the video: one frame, 640 wide. */

@@ -27,6 +27,8 @@ export interface FinalFiles {
   audioBytes: number;
   hasAudio: boolean;
   hasPoster: boolean;
+  /** Where the M4A came from: copied from the track the recorder encoded while live, or encoded now. */
+  audioFrom?: 'live' | 'encoded';
 }
 
 export class NoMediaError extends Error {}
@@ -53,9 +55,14 @@ export async function probeDuration(tools: MediaTools, file: string): Promise<nu
   return d;
 }
 
-async function hasAudioStream(tools: MediaTools, file: string): Promise<boolean> {
+/** How many audio tracks a file has: a part the recorder wrote has two (the source's, the listening one). */
+async function audioTracks(tools: MediaTools, file: string): Promise<number> {
   const { stdout } = await run(tools.ffprobe, ['-v', 'error', '-select_streams', 'a', '-show_entries', 'stream=index', '-of', 'csv=p=0', file]);
-  return stdout.trim().length > 0;
+  return stdout.split('\n').filter((l) => l.trim().length > 0).length;
+}
+
+async function hasAudioStream(tools: MediaTools, file: string): Promise<boolean> {
+  return (await audioTracks(tools, file)) > 0;
 }
 
 /** The recorder's part files of a recording folder, in order, leaving out empty ones. */
@@ -69,11 +76,17 @@ export function partsOf(dir: string): string[] {
 /** The MP4 is ready (with its poster): the recording can be published while the audio is still encoding. */
 export type VideoReady = Pick<FinalFiles, 'duration' | 'videoBytes' | 'hasPoster'>;
 
+/** The live-encoded listening track may be off by this much from the video before it is encoded again instead. */
+const AUDIO_SLACK_S = 2;
+
 /**
- * Turns a recording folder's parts into the published files: the MP4 (copied, faststart) and its poster,
- * and — side by side, it is the long part (~40 s of CPU per hour) — the M4A audio. Every output is written
- * under a temporary name and renamed, and the parts are deleted only by `removeParts` after the caller
- * recorded the result: a crash at any point leaves the parts, and finalising again is always possible.
+ * Turns a recording folder's parts into the published files: the MP4 (copied, faststart), its poster and
+ * the M4A. When every part carries the listening track the recorder encoded while live, the M4A is copied
+ * from it in the same read as the MP4 (seconds for an hour); otherwise (parts of an older recorder, or a
+ * track that came out short) it is encoded from the parts, side by side with the poster (~60 s of CPU per
+ * hour). Every output is written under a temporary name and renamed, and the parts are deleted only by
+ * `removeParts` after the caller recorded the result: a crash at any point leaves the parts, and
+ * finalising again is always possible.
  */
 export async function finalise(tools: MediaTools, dir: string, onVideo?: (v: VideoReady) => void): Promise<FinalFiles> {
   const parts = partsOf(dir);
@@ -85,22 +98,50 @@ export async function finalise(tools: MediaTools, dir: string, onVideo?: (v: Vid
   }
   const list = path.join(dir, 'parts.txt');
   writeFileSync(list, concatList(parts.map((p) => path.join(dir, p))));
-  const withAudio = await hasAudioStream(tools, path.join(dir, parts[0]!));
-  const videoJob = (async () => {
-    const tmp = tmpName(path.join(dir, 'video.mp4'));
-    await ffmpeg(tools, finaliseVideoArgs({ list, output: tmp }));
-    renameSync(tmp, video);
-    const duration = await probeDuration(tools, video);
-    const hasPoster = await makePoster(tools, dir, duration);
-    const ready = { duration, videoBytes: size(video), hasPoster };
-    onVideo?.(ready);
-    return ready;
-  })();
-  const audioJob = withAudio
-    ? ffmpeg(tools, audioArgs({ input: list, concat: true, output: tmpName(audio) }), true).then(() => renameSync(tmpName(audio), audio))
-    : Promise.resolve(rmSync(audio, { force: true }));
-  const [v] = await Promise.all([videoJob, audioJob]);
-  return { ...v, audioBytes: size(audio), hasAudio: withAudio };
+  const tracks = await Promise.all(parts.map((p) => audioTracks(tools, path.join(dir, p))));
+  const withAudio = tracks[0]! > 0;
+  let live = withAudio && tracks.every((n) => n >= 2);
+  let audioJob: Promise<void> | undefined;
+  const encodeAudio = () => {
+    audioJob = withAudio
+      ? ffmpeg(tools, audioArgs({ input: list, concat: true, output: tmpName(audio) }), true).then(() => renameSync(tmpName(audio), audio))
+      : Promise.resolve(rmSync(audio, { force: true }));
+    audioJob.catch(() => undefined); // awaited below; a failed copy must not leave it unhandled
+  };
+  // No listening track in the parts: the encode starts at once, beside the copy (at a lower priority).
+  if (!live) encodeAudio();
+  const videoTmp = tmpName(video);
+  const copy = () => ffmpeg(tools, finaliseVideoArgs({ list, output: videoTmp, audio: live ? tmpName(audio) : undefined }));
+  await copy().catch(async (err: Error) => {
+    if (!live || tools.signal?.aborted) throw err;
+    // The listening track would not copy: the MP4 alone, and the audio encoded.
+    live = false;
+    encodeAudio();
+    await copy();
+  });
+  renameSync(videoTmp, video);
+  const duration = await probeDuration(tools, video);
+  if (live && !(await keepIfWhole(tools, tmpName(audio), audio, duration))) {
+    live = false;
+    encodeAudio();
+  }
+  // The MP4 is published with its poster; an encoded audio (and the podcast item) follows.
+  const hasPoster = await makePoster(tools, dir, duration);
+  onVideo?.({ duration, videoBytes: size(video), hasPoster });
+  await audioJob;
+  const audioFrom = live ? 'live' : withAudio ? 'encoded' : undefined;
+  return { duration, videoBytes: size(video), audioBytes: size(audio), hasAudio: withAudio, hasPoster, audioFrom };
+}
+
+/** Renames the copied M4A into place if it lasts as long as the video; otherwise drops it. */
+async function keepIfWhole(tools: MediaTools, tmp: string, audio: string, videoSeconds: number): Promise<boolean> {
+  const seconds = await probeDuration(tools, tmp).catch(() => -1);
+  if (Math.abs(seconds - videoSeconds) > AUDIO_SLACK_S) {
+    rmSync(tmp, { force: true });
+    return false;
+  }
+  renameSync(tmp, audio);
+  return true;
 }
 
 async function makePoster(tools: MediaTools, dir: string, duration: number): Promise<boolean> {
