@@ -31,7 +31,7 @@ export function freeBytes(dir: string): number {
 
 /**
  * The recorder: one supervised ffmpeg copying the source rendition from loopback RTMP into the current
- * recording's folder. Each run (the first, a restart after a crash, a publisher's return) writes the next
+ * recording's folder, with the listening track (AAC 96 kbps) encoded beside it (see `recordArgs`). Each run (the first, a restart after a crash, a publisher's return) writes the next
  * part file, so nothing already written is ever overwritten; finalising joins the parts. Its pid and
  * recording id are kept in a file so a restarted service adopts a recorder that outlived it.
  */
