@@ -3,7 +3,8 @@
  * into a faststart MP4 and an M4A (copied from the listening track the recorder encodes while live), served
  * with byte ranges, listed, in the podcast; blips, crashes, trims, unpublishing, a publisher without audio,
  * private-by-default and retention in the running service. One service for the whole file; a 5 s grace
- * period keeps the waits short.
+ * period keeps the waits short. Over 300 lines for that reason: each case builds on the recordings the
+ * earlier ones left (retention prunes them), and one platform start is a minute of the suite saved per file.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
