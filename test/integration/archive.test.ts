@@ -4,7 +4,7 @@
  * with byte ranges, listed, in the podcast; blips, crashes, trims, unpublishing, a publisher without audio,
  * private-by-default and retention in the running service. One service for the whole file; a 5 s grace
  * period keeps the waits short. Over 300 lines for that reason: each case builds on the recordings the
- * earlier ones left (retention prunes them), and one platform start is a minute of the suite saved per file.
+ * earlier ones left (retention prunes them), so splitting it would mean recording them all again.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
