@@ -170,7 +170,10 @@ rtmp {
             hls_fragment ${m.fragmentSeconds}s;
             hls_playlist_length ${m.playlistSeconds}s;
             hls_cleanup on;
+            # Segment names are the wall clock (ms) and the sequence continues from the playlist on disk
+            # (seeded from the clock when there is none): a segment URL never names two contents.
             hls_continuous on;
+            hls_fragment_naming system;
         }
     }
 }
