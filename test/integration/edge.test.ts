@@ -1,7 +1,7 @@
 /**
  * The edge cache of deploy/edge/ in front of the real platform: 200 simulated viewers play through one
- * edge; the origin's own access log shows each segment fetched once, the edge's playlists stay within one
- * fragment of the origin's, HLS_BASE_URL points the status, the legacy API and the pages at the edge, and
+ * edge; the origin's own access log shows each segment fetched once, the edge's playlists are never
+ * staler than 2 s, HLS_BASE_URL points the status, the legacy API and the pages at the edge, and
  * with the origin gone the edge keeps answering from its cache.
  */
 import assert from 'node:assert/strict';
