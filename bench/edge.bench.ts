@@ -119,7 +119,8 @@ async function main(): Promise<void> {
     secrets.add(svc.key);
     edge = await startEdge({ originUrl: svc.base, port: await freePort(), dir: edgeDir, connections: Math.max(4096, VIEWERS * 2) });
     const status = await watchStatus(svc.base, `ws://127.0.0.1:${svc.ports.http}/ws`);
-    children.spawn('publisher 360p', 'ffmpeg', [
+    status.times.since = now();
+    const publisher = children.spawn('publisher 360p', 'ffmpeg', [
       '-hide_banner', '-loglevel', 'error', '-re',
       '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
       '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
@@ -129,7 +130,10 @@ async function main(): Promise<void> {
     ]);
     const live = await status.waitLive(now() + LIVE_TIMEOUT_MS);
     status.close();
-    if (live === null) throw new Error(`not live within ${LIVE_TIMEOUT_MS} ms:\n${svc.output().slice(-3000)}`);
+    if (live === null) {
+      const state = await (await fetch(`${svc.base}/api/v1/status`)).text();
+      throw new Error(`not live within ${LIVE_TIMEOUT_MS} ms (publisher exit ${publisher.child.exitCode}; status ${state}):\n${svc.output().slice(-3000)}`);
+    }
     await sleep(4000);
     const originLog = path.join(svc.dataDir, 'nginx-web', 'logs', 'access.log');
     direct = await window('origin', svc.base, originLog, null);

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseMediaPlaylist } from '../../server/src/observe/playlist.js';
+import { launchBrowser, newViewer, snapshotWebDist, waitForPlaying } from '../e2e/browser.js';
 import { listening, startEdge, type EdgeHandle } from '../helpers/edge.js';
 import { runViewers, type ViewerLoadResult } from '../helpers/hls-viewers.js';
 import { cleanupService, ensureBuilt, freePort, publish, sleep, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
@@ -52,11 +53,13 @@ describe('an nginx edge cache (deploy/edge/) in front of the origin', { timeout:
   let edge: EdgeHandle;
   let pub: Publisher | undefined;
   let edgeDir: string;
+  let web: { dir: string; remove(): void };
 
   before(async () => {
     ensureBuilt();
+    web = snapshotWebDist();
     const edgePort = await freePort();
-    svc = await startService({ HLS_BASE_URL: `http://127.0.0.1:${edgePort}/` });
+    svc = await startService({ HLS_BASE_URL: `http://127.0.0.1:${edgePort}/`, WEB_ROOT: web.dir });
     edgeDir = mkdtempSync(path.join(os.tmpdir(), 'cdp-edge-'));
     edge = await startEdge({ originUrl: svc.base, port: edgePort, dir: edgeDir });
   });
@@ -65,6 +68,7 @@ describe('an nginx edge cache (deploy/edge/) in front of the origin', { timeout:
     await edge?.stop();
     await cleanupService(svc);
     rmSync(edgeDir, { recursive: true, force: true });
+    web?.remove();
   });
 
   test('with HLS_BASE_URL the status, the legacy API and the pages\' CSP point players at the edge', async () => {
@@ -83,6 +87,20 @@ describe('an nginx edge cache (deploy/edge/) in front of the origin', { timeout:
     const variant = (await master.text()).split('\n').find((l) => l.endsWith('index.m3u8'));
     assert.ok(variant);
     assert.equal((await fetch(new URL(variant, status.master))).status, 200);
+  });
+
+  test('Chromium on the site\'s page plays the stream from the edge, another origin, with no CORS or CSP error', async () => {
+    const browser = await launchBrowser();
+    try {
+      const viewer = await newViewer(browser);
+      await viewer.page.goto(`${svc.base}/`);
+      await waitForPlaying(viewer.page, 45_000);
+      const fromEdge = await viewer.page.evaluate((edgeUrl) => performance.getEntriesByType('resource').filter((e) => e.name.startsWith(`${edgeUrl}/video/`)).length, edge.url);
+      assert.ok(fromEdge >= 2, `the player fetched ${fromEdge} playlists/segments from the edge`);
+      assert.deepEqual(viewer.problems.map((p) => p.text), []);
+    } finally {
+      await browser.close();
+    }
   });
 
   test('a page on another site may read the video through the edge (CORS passed on from the origin)', async () => {
