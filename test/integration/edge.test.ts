@@ -1,11 +1,11 @@
 /**
  * The edge cache of deploy/edge/ in front of the real platform: 200 simulated viewers play through one
  * edge; the origin's own access log shows each segment fetched once, the edge's playlists are never
- * staler than 2 s, HLS_BASE_URL points the status, the legacy API and the pages at the edge, and
- * with the origin gone the edge keeps answering from its cache.
+ * staler than 2 s, HLS_BASE_URL points the status, the legacy API and the pages at the edge (Chromium plays
+ * from it), and while the origin blinks or is gone the edge keeps answering from its cache.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -34,6 +34,19 @@ async function compare(origin: string, edge: string, stop: () => boolean): Promi
     await sleep(250);
   }
   return samples;
+}
+
+/** The origin's public nginx: its master (pid file) and the master's children (the workers). */
+function webNginxPids(dataDir: string): number[] {
+  const master = Number(readFileSync(path.join(dataDir, 'nginx-web', 'nginx.pid'), 'utf8').trim());
+  const workers = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === master;
+    } catch {
+      return false;
+    }
+  });
+  return [master, ...workers];
 }
 
 /** The longest time the edge's newest segment lagged the origin's (ms), as sampled: diagnostics. */
@@ -151,6 +164,24 @@ describe('an nginx edge cache (deploy/edge/) in front of the origin', { timeout:
     });
     assert.deepEqual(late.map((s) => s.at - samples[0]!.at), [], `the edge was staler than 2 s (ms into the run); max ${staleness(samples)} ms`);
     assert.ok(samples.every((s) => s.edgeSeq <= s.originSeq), 'the edge never lists a segment the origin does not');
+  });
+
+  test('an origin blip (its web nginx frozen for 5 s) while 200 viewers play through the edge: no viewer sees an error', async () => {
+    const nginx = webNginxPids(svc.dataDir);
+    assert.ok(nginx.length >= 2, 'the origin\'s web nginx master and workers');
+    const playing = runViewers({ base: edge.url, rendition: 'low', connections: 200, durationS: 15, ratePerConnection: 1 });
+    await sleep(5000);
+    for (const pid of nginx) process.kill(pid, 'SIGSTOP');
+    try {
+      await sleep(5000);
+      const during = await fetch(`${edge.url}${PLAYLIST}`, { signal: AbortSignal.timeout(3000) });
+      assert.equal(during.status, 200);
+      await during.text();
+    } finally {
+      for (const pid of nginx) process.kill(pid, 'SIGCONT');
+    }
+    const result = await playing;
+    assert.equal(result.errors + result.timeouts + result.non2xx, 0, JSON.stringify(result.badResponses));
   });
 
   test('with the origin gone, the edge keeps serving the playlist and the segments it has', async () => {
