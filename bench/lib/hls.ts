@@ -37,7 +37,11 @@ export interface SegmentLatency {
   latencySec: number;
 }
 
-/** Segments by media sequence number, as first seen; nginx numbers them from 0 in a fresh DATA_DIR. */
+/**
+ * Segments by media sequence number, as first seen. A broadcast's first sequence number is the wall clock
+ * (server/src/ingest/sequence-seed.ts), so segments are counted from the first one seen: `seq` in the
+ * results is that index (0 = the broadcast's first segment, when watching began before it was listed).
+ */
 export class SegmentTimeline {
   readonly durations = new Map<number, number>();
   readonly listedAt = new Map<number, number>();
@@ -54,10 +58,15 @@ export class SegmentTimeline {
     return added;
   }
 
+  /** The first sequence number seen (the broadcast's first segment). */
+  get base(): number {
+    return this.listedAt.size > 0 ? Math.min(...this.listedAt.keys()) : 0;
+  }
+
   /** Stream time (s) at which segment `seq` ends, or null if any earlier segment was never seen. */
   endOf(seq: number): number | null {
     let sum = 0;
-    for (let k = 0; k <= seq; k++) {
+    for (let k = this.base; k <= seq; k++) {
       const d = this.durations.get(k);
       if (d === undefined) return null;
       sum += d;
@@ -71,7 +80,7 @@ export class SegmentTimeline {
     for (const [seq, listedAt] of [...this.listedAt].sort((a, b) => a[0] - b[0])) {
       const endSec = this.endOf(seq);
       if (endSec === null) continue;
-      out.push({ seq, endSec, listedAt, latencySec: (listedAt - (t0 + endSec * 1000)) / 1000 });
+      out.push({ seq: seq - this.base, endSec, listedAt, latencySec: (listedAt - (t0 + endSec * 1000)) / 1000 });
     }
     return out;
   }

@@ -54,7 +54,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const site = new SiteSettings(db, config.site);
   const page = new PageWriter({ webRoot: config.webRoot, pageRoot: paths.pageRoot, publicUrl: config.publicUrl, site });
   page.write();
-  const ladder = buildLadder(config.streamName, config.transcoder.enabled ? config.ladder : []);
+  const ladder = buildLadder(config.streamName, config.transcoder.enabled ? config.ladder : [], config.hlsBaseUrl);
   const nginx = new NginxInstances(config, paths, callbackToken, logger, redactor);
   // The old frontend plays the absolute URLs built from PUBLIC_URL: a localhost one reaches nobody else.
   const localUrl = localPublicUrl(config.publicUrl, config.httpPort);

@@ -196,15 +196,16 @@ export interface Publisher {
 }
 
 /**
- * A real RTMP publisher: testsrc2 video + a sine tone, H.264 with a 2 s GOP and AAC, in real time;
- * `audio: false`: video only, as a camera without a microphone sends.
+ * A real RTMP publisher: testsrc2 video (or another lavfi source, `picture`, e.g. 'smptebars') + a sine
+ * tone, H.264 with a 2 s GOP and AAC, in real time; `audio: false`: video only, as a camera without a
+ * microphone sends.
  */
-export function publish(url: string, opts: { size?: string; seconds?: number; argsBefore?: string[]; command?: string[]; audio?: boolean } = {}): Publisher {
+export function publish(url: string, opts: { size?: string; seconds?: number; argsBefore?: string[]; command?: string[]; audio?: boolean; picture?: string } = {}): Publisher {
   const size = opts.size ?? '1280x720';
   const audio = opts.audio ?? true;
   const args = [
     '-hide_banner', '-loglevel', 'error', '-re',
-    '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`,
+    '-f', 'lavfi', '-i', `${opts.picture ?? 'testsrc2'}=size=${size}:rate=30`,
     ...(audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'] : []),
     ...(opts.seconds ? ['-t', String(opts.seconds)] : []),
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '60', '-keyint_min', '60', '-b:v', '2000k',

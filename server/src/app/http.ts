@@ -7,6 +7,7 @@ import { adminRoutes } from '../http/routes/admin.js';
 import { legacyApi } from '../http/routes/legacy.js';
 import { publicSiteRoutes } from '../http/routes/public.js';
 import { callbackRoutes } from '../ingest/callbacks.js';
+import { seedMediaSequences } from '../ingest/sequence-seed.js';
 import type { PublishAuth } from '../ingest/publish-auth.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -19,6 +20,7 @@ import type { StreamSessions } from '../storage/stream-sessions.js';
 import type { StreamEvents } from '../stream/stream-events.js';
 import type { Ladder } from '../transcode/ladder.js';
 import type { ChatSide } from './chat-side.js';
+import { dataPaths } from './data-paths.js';
 
 export interface HttpParts {
   config: ResolvedConfig;
@@ -101,6 +103,8 @@ export async function buildHttp(h: HttpParts): Promise<FastifyInstance> {
           ladder: h.ladder,
           callbackToken: h.callbackToken,
           logger,
+          seedPlaylists: () =>
+            seedMediaSequences({ hlsDir: dataPaths(config.dataDir).hlsDir, streamNames: h.ladder.all.map((r) => r.streamName), fragmentSeconds: config.hls.fragmentSeconds, now: Date.now() }),
           onPublishStarted: () => pipeline.publishStarted(),
           onPublishDone: () => pipeline.publishDone(),
         }),

@@ -38,6 +38,13 @@ const port = z.coerce.number().int('debe ser un número entero').min(1, 'debe es
  * A browser origin: scheme, host and optional port — what a browser sends in `Origin`. Stored the way a
  * browser writes it (lower-case host, no default port, no trailing slash), so matching is exact.
  */
+/** HLS_BASE_URL: http(s), no query or fragment; kept without a trailing slash (paths are appended). */
+export const HlsBaseUrlSchema = z
+  .url({ protocol: /^https?$/, message: 'debe ser una URL http(s) completa, p. ej. https://video.iglesia.cl / must be a full http(s) URL' })
+  .refine((u) => !u.includes('?') && !u.includes('#'), { message: 'sin ? ni # / no query or fragment' })
+  .refine((u) => !/[\s"'`;{}$\\]/.test(u), { message: 'sin espacios ni comillas / no spaces or quotes' })
+  .transform((u) => u.replace(/\/+$/, ''));
+
 export const OriginSchema = z.string().transform((raw, ctx) => {
   const origin = normalizeOrigin(raw);
   if (origin === null) {
@@ -83,6 +90,11 @@ export const ConfigSchema = z
       .default('envivo'),
     adminPassword: z.string().min(8, 'debe tener al menos 8 caracteres').max(256).optional(),
     publicUrl: z.url({ message: 'debe ser una URL completa, p. ej. https://iglesia.cl' }).optional(),
+    /**
+     * Where viewers fetch HLS (/video/…) when it is not this site: an edge cache or CDN in front of this
+     * origin (deploy/edge/). Absolute http(s) URL, no query; default none (same origin).
+     */
+    hlsBaseUrl: HlsBaseUrlSchema.optional(),
     redisUrl: z.string().regex(/^rediss?:\/\//, 'debe empezar con redis:// o rediss://').optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     /** Seconds a publisher may be gone before viewers see "offline". */
@@ -261,6 +273,7 @@ export const ENV_FIELDS = {
   ADMIN_PASSWORD: 'adminPassword',
   PUBLIC_URL: 'publicUrl',
   REDIS_URL: 'redisUrl',
+  HLS_BASE_URL: 'hlsBaseUrl',
   LOG_LEVEL: 'logLevel',
   GRACE_SECONDS: 'graceSeconds',
   WEB_ROOT: 'webRoot',

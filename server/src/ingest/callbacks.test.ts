@@ -32,7 +32,7 @@ async function build(t: TestContext) {
   const lines: string[] = [];
   const logger = createLogger('debug', new Redactor(), { write: (l: string) => void lines.push(l) });
   const auth = new PublishAuth(new SecretsFile(dir), KEY, new Redactor());
-  const calls = { started: 0, done: 0 };
+  const calls = { started: 0, done: 0, seeded: 0 };
   const app = await buildApp({
     logger,
     gateway: new WsGateway({ logger }),
@@ -51,6 +51,10 @@ async function build(t: TestContext) {
           ladder: buildLadder('envivo', DEFAULT_LADDER),
           callbackToken: TOKEN,
           logger,
+          seedPlaylists: async () => {
+            calls.seeded++;
+            return [];
+          },
           onPublishStarted: () => void calls.started++,
           onPublishDone: async () => void calls.done++,
         }),
@@ -77,7 +81,7 @@ describe('nginx callbacks: the shared token', () => {
       const res = await post(url);
       assert.equal(res.statusCode, 403, url);
     }
-    assert.deepEqual(calls, { started: 0, done: 0 });
+    assert.deepEqual(calls, { started: 0, done: 0, seeded: 0 });
   });
 
   test('a callback with a wrong or empty token is forbidden and nothing happens', async (t) => {
@@ -86,7 +90,7 @@ describe('nginx callbacks: the shared token', () => {
       assert.equal((await post(`/v1/streaming/on?token=${encodeURIComponent(token)}`)).statusCode, 403, token);
       assert.equal((await post(`/v1/streaming/off?token=${encodeURIComponent(token)}`)).statusCode, 403, token);
     }
-    assert.deepEqual(calls, { started: 0, done: 0 });
+    assert.deepEqual(calls, { started: 0, done: 0, seeded: 0 });
   });
 
   test('a token over 128 characters is forbidden, not an error', async (t) => {
@@ -98,7 +102,7 @@ describe('nginx callbacks: the shared token', () => {
     const { post, calls } = await build(t);
     assert.equal((await post('/v1/streaming/of%66')).statusCode, 403);
     assert.equal((await post('/v1/streaming/o%6e')).statusCode, 403);
-    assert.deepEqual(calls, { started: 0, done: 0 });
+    assert.deepEqual(calls, { started: 0, done: 0, seeded: 0 });
   });
 });
 
@@ -109,6 +113,7 @@ describe('nginx callbacks: on_publish', () => {
     assert.equal(res.statusCode, 302);
     assert.equal(res.headers.location, 'envivo');
     assert.equal(calls.started, 1);
+    assert.equal(calls.seeded, 1, 'the playlists are prepared before the ladder starts');
     assert.equal(calls.done, 0);
   });
 

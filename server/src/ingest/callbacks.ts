@@ -23,6 +23,8 @@ export interface CallbackDeps {
   ladder: Ladder;
   callbackToken: string;
   logger: Logger;
+  /** Before a broadcast's renditions publish (sequence-seed.ts); a failure is logged, the publish goes on. */
+  seedPlaylists(): Promise<string[]>;
   onPublishStarted(): void;
   onPublishDone(): Promise<void>;
 }
@@ -64,6 +66,7 @@ function callbackPlugin(app: FastifyInstance, d: CallbackDeps): void {
         return reply.code(403).send('forbidden');
       }
       d.logger.info({ event: 'publish_accepted', stream: d.ladder.name, addr }, 'publisher connected');
+      await seed(d);
       d.onPublishStarted();
       // nginx-rtmp: a 3xx whose Location is not an rtmp:// URL renames the stream.
       return reply.code(302).header('location', d.ladder.name).send('');
@@ -82,4 +85,13 @@ function callbackPlugin(app: FastifyInstance, d: CallbackDeps): void {
     }
     return reply.code(200).send('ok');
   });
+}
+
+async function seed(d: CallbackDeps): Promise<void> {
+  try {
+    const seeded = await d.seedPlaylists();
+    if (seeded.length > 0) d.logger.info({ event: 'media_sequence_seeded', stream: d.ladder.name, renditions: seeded }, 'new playlists continue from the clock');
+  } catch (err) {
+    d.logger.error({ event: 'media_sequence_seed_failed', stream: d.ladder.name, code: (err as NodeJS.ErrnoException).code }, 'could not prepare the playlists: segment numbering may restart');
+  }
 }

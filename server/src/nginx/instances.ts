@@ -60,6 +60,7 @@ export class NginxInstances {
       workerUser: user,
       openFilesLimit: openFilesLimit(),
       recordingsRoot: path.join(config.dataDir, 'recordings'),
+      ...(config.hlsBaseUrl ? { hlsOrigin: new URL(config.hlsBaseUrl).origin } : {}),
     };
     const instance = (name: 'media' | 'web', prefix: string, ports: NginxProcessOptions['ports']) => {
       const { conf, pid } = nginxPaths(prefix);
@@ -116,7 +117,7 @@ export class NginxInstances {
     if (legacy && !existsSync(path.join(legacy.dir, 'index.html'))) {
       this.logger.warn({ event: 'legacy_frontend_missing', dir: legacy.dir }, 'LEGACY_FRONTEND_DIR has no index.html; its path will answer 404');
     }
-    return renderWebConfig({ ...this.webModel, ...(legacy ? { legacyFrontend: legacyFrontendSite(legacy, this.config.publicUrl) } : {}) });
+    return renderWebConfig({ ...this.webModel, ...(legacy ? { legacyFrontend: legacyFrontendSite(legacy, this.config.publicUrl, this.config.hlsBaseUrl) } : {}) });
   }
 }
 

@@ -69,21 +69,23 @@ export function inlineScriptHashes(dir: string): string[] {
 /**
  * The old frontend's CSP: our pages' rules, plus its inline scripts by hash and inline styles (its UI
  * library may inject <style> at run time; styles cannot run code). It talks to the API, the sockets and
- * the playlists on this origin and on PUBLIC_URL's (the URLs the legacy API hands out).
+ * the playlists on this origin and on PUBLIC_URL's (the URLs the legacy API hands out), or HLS_BASE_URL's.
  */
-export function legacyFrontendCsp(hashes: readonly string[], publicOrigin: string): string {
+export function legacyFrontendCsp(hashes: readonly string[], publicOrigin: string, hlsOrigin?: string): string {
   const ws = publicOrigin.replace(/^http/, 'ws');
   const scripts = ["'self'", ...hashes].join(' ');
+  const hls = hlsOrigin && hlsOrigin !== publicOrigin ? ` ${hlsOrigin}` : '';
   return (
     `default-src 'self'; script-src ${scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; ` +
-    `media-src 'self' blob: ${publicOrigin}; worker-src 'self' blob:; connect-src 'self' ${publicOrigin} ${ws}; font-src 'self' data:; ` +
+    `media-src 'self' blob: ${publicOrigin}${hls}; worker-src 'self' blob:; connect-src 'self' ${publicOrigin}${hls} ${ws}; font-src 'self' data:; ` +
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
   );
 }
 
 /** What the web nginx needs to serve the build; computed when its configuration is rendered (start, reload). */
-export function legacyFrontendSite(config: { dir: string; path: string }, publicUrl: string): LegacyFrontendSite {
-  return { path: config.path, dir: config.dir, csp: legacyFrontendCsp(inlineScriptHashes(config.dir), new URL(publicUrl).origin) };
+export function legacyFrontendSite(config: { dir: string; path: string }, publicUrl: string, hlsBaseUrl?: string): LegacyFrontendSite {
+  const hlsOrigin = hlsBaseUrl ? new URL(hlsBaseUrl).origin : undefined;
+  return { path: config.path, dir: config.dir, csp: legacyFrontendCsp(inlineScriptHashes(config.dir), new URL(publicUrl).origin, hlsOrigin) };
 }
 
 /**

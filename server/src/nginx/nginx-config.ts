@@ -37,6 +37,8 @@ export interface WebNginxModel {
   /** The church's existing frontend's build, served at its own path with its own CSP. */
   legacyFrontend?: LegacyFrontendSite;
   workerUser?: { user: string; group: string };
+  /** HLS_BASE_URL's origin: the pages' CSP lets players fetch from it. */
+  hlsOrigin?: string;
   /**
    * The hard limit on open files nginx inherits (systemd's LimitNOFILE, a shell's `ulimit -Hn`): nginx asks
    * for no more, so an unprivileged start does not log a failed setrlimit. Unknown: 65536.
@@ -170,7 +172,10 @@ rtmp {
             hls_fragment ${m.fragmentSeconds}s;
             hls_playlist_length ${m.playlistSeconds}s;
             hls_cleanup on;
+            # Segment names are the wall clock (ms) and the sequence continues from the playlist on disk
+            # (seeded from the clock when there is none): a segment URL never names two contents.
             hls_continuous on;
+            hls_fragment_naming system;
         }
     }
 }
@@ -199,8 +204,15 @@ ${tempPaths(m.prefix)}
  * (hls.js), the socket and API on the same origin, logos from any https site. `frame-ancestors` comes
  * from a map on the original request: only /embed may be framed by other sites.
  */
-export const PAGE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; media-src 'self' blob:; " +
-  "worker-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; " +
-  'frame-ancestors $cdp_frame_ancestors';
+export function pageCsp(hlsOrigin?: string): string {
+  const hls = hlsOrigin ? ` ${hlsOrigin}` : '';
+  return (
+    `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; media-src 'self' blob:${hls}; ` +
+    `worker-src 'self' blob:; connect-src 'self'${hls}; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; ` +
+    'frame-ancestors $cdp_frame_ancestors'
+  );
+}
+
+/** The pages' CSP when HLS is served by this site. With HLS_BASE_URL, hls.js also fetches from that origin. */
+export const PAGE_CSP = pageCsp();
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { legacyFrontendLocations } from './legacy-frontend.js';
-import { MIME_TYPES, nginxPaths, PAGE_CSP, preamble, PROXY_HEADERS, tempPaths, WEB_CONNECTIONS, WEB_OPEN_FILES, type WebNginxModel } from './nginx-config.js';
+import { MIME_TYPES, nginxPaths, pageCsp, preamble, PROXY_HEADERS, tempPaths, WEB_CONNECTIONS, WEB_OPEN_FILES, type WebNginxModel } from './nginx-config.js';
 
 /** The headers every response repeats (add_header in a location replaces the server's), in their indents. */
 interface WebHeaders {
@@ -93,7 +93,7 @@ function webHeaders(m: WebNginxModel): WebHeaders {
         add_header Referrer-Policy strict-origin-when-cross-origin always;`;
   const common = `${base}${hsts}`;
   const pageHeaders = `${common}
-        add_header Content-Security-Policy "${PAGE_CSP}" always;
+        add_header Content-Security-Policy "${pageCsp(m.hlsOrigin)}" always;
         add_header X-Frame-Options $cdp_frame_options always;
         add_header Permissions-Policy "camera=(), microphone=(), geolocation=(), interest-cohort=()" always;`;
   const hlsCors = `${common.replaceAll('\n        ', '\n                ')}

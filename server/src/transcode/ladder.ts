@@ -24,14 +24,15 @@ export interface Ladder {
   all: Rendition[];
 }
 
-export function buildLadder(name: string, rungs: Rung[]): Ladder {
-  const source: Rendition = { id: 'source', label: 'Alta', streamName: name, url: `/video/${name}/index.m3u8`, audioOnly: false };
+/** `hlsBase` (HLS_BASE_URL, no trailing slash): viewers fetch HLS from there; '' is this site. */
+export function buildLadder(name: string, rungs: Rung[], hlsBase = ''): Ladder {
+  const source: Rendition = { id: 'source', label: 'Alta', streamName: name, url: `${hlsBase}/video/${name}/index.m3u8`, audioOnly: false };
   const transcoded = rungs.map(
     (r): Rendition => ({
       id: r.id,
       label: r.label,
       streamName: `${name}${r.suffix}`,
-      url: `/video/${name}${r.suffix}/index.m3u8`,
+      url: `${hlsBase}/video/${name}${r.suffix}/index.m3u8`,
       audioOnly: r.width === undefined,
       width: r.width,
       height: r.height,
@@ -39,7 +40,7 @@ export function buildLadder(name: string, rungs: Rung[]): Ladder {
       audioKbps: r.audioKbps,
     }),
   );
-  return { name, masterUrl: `/video/${name}.m3u8`, source, rungs: transcoded, all: [source, ...transcoded] };
+  return { name, masterUrl: `${hlsBase}/video/${name}.m3u8`, source, rungs: transcoded, all: [source, ...transcoded] };
 }
 
 export interface TranscoderArgsInput {

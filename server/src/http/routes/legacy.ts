@@ -45,7 +45,8 @@ const senderOf = (v: string | number | undefined) => {
  * old shape, under the same rules.
  */
 export function legacyApi(app: FastifyInstance, d: LegacyDeps): void {
-  const url = (path: string) => `${d.publicUrl}${path}`;
+  // Playlists are absolute already when HLS is served from elsewhere (HLS_BASE_URL).
+  const url = (path: string) => (/^https?:\/\//.test(path) ? path : `${d.publicUrl}${path}`);
   const byId = new Map(d.ladder.all.map((r) => [r.id, r]));
   const streams = () => {
     const out: Record<string, string> = {};
