@@ -59,6 +59,7 @@ export async function buildHttp(h: HttpParts): Promise<FastifyInstance> {
     status: () => pipeline.status(),
     health: () => pipeline.health(),
     rateLimits: config.rateLimits,
+    ...(c.backend.shared ? { sharedLimits: c.backend.shared } : {}),
     publicRoutes: [publicSiteRoutes(h.site), ...(h.publicExtensions ?? [])],
     readiness: () => ({ started: h.started(), nginx: h.nginx.up(), database: databaseWorks(h.db) }),
     cors: c.origins,
@@ -72,6 +73,7 @@ export async function buildHttp(h: HttpParts): Promise<FastifyInstance> {
       (a) =>
         adminRoutes(a, {
           sessions: c.adminSessions,
+          attempts: c.signInAttempts,
           checkPassword: passwordChecker(config.adminPassword, () => h.secrets.read().adminPasswordHash),
           chat: c.chat,
           auth: h.auth,

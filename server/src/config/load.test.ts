@@ -288,3 +288,23 @@ describe('ladder validation', () => {
     assert.deepEqual(result.error?.issues.map((i) => i.path.join('.')), ['ladder']);
   });
 });
+
+describe('ROLE', () => {
+  test('one machine by default; origin and web with REDIS_URL', () => {
+    assert.equal(loadConfig({}, dir).role, 'all');
+    assert.equal(loadConfig({ ROLE: 'web', REDIS_URL: 'redis://127.0.0.1:6379' }, dir).role, 'web');
+    assert.equal(loadConfig({ ROLE: 'origin', REDIS_URL: 'redis://127.0.0.1:6379' }, dir).role, 'origin');
+  });
+
+  test('a web or origin instance without REDIS_URL is refused, naming ROLE and REDIS_URL', () => {
+    for (const role of ['web', 'origin']) {
+      const [problem] = configError({ ROLE: role }).problems;
+      assert.match(problem!, /^ROLE \(role\): .*REDIS_URL/);
+    }
+  });
+
+  test('an unknown role is refused with what was received', () => {
+    const [problem] = configError({ ROLE: 'edge', REDIS_URL: 'redis://127.0.0.1:6379' }).problems;
+    assert.match(problem!, /^ROLE \(role\): .*recibido "edge"/);
+  });
+});

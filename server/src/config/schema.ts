@@ -84,6 +84,12 @@ export const ConfigSchema = z
     adminPassword: z.string().min(8, 'debe tener al menos 8 caracteres').max(256).optional(),
     publicUrl: z.url({ message: 'debe ser una URL completa, p. ej. https://iglesia.cl' }).optional(),
     redisUrl: z.string().regex(/^rediss?:\/\//, 'debe empezar con redis:// o rediss://').optional(),
+    /**
+     * What this instance runs (deploy/scaling.md): `all` one machine; `origin` the media (ingest, ladder,
+     * recorder, simulcast, HLS, the stream's state, published to Redis) and the site; `web` the site, the
+     * API, the sockets and the chat, the stream's state read from Redis — never nginx-rtmp nor ffmpeg.
+     */
+    role: z.enum(['all', 'origin', 'web']).default('all'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     /** Seconds a publisher may be gone before viewers see "offline". */
     graceSeconds: z.coerce.number().min(0).max(300).default(10),
@@ -245,6 +251,11 @@ export const ConfigSchema = z
   .refine((c) => (c.tlsCertFile === undefined) === (c.tlsKeyFile === undefined), {
     message: 'TLS_CERT_FILE y TLS_KEY_FILE van juntos (los dos o ninguno)',
     path: ['tlsKeyFile'],
+  })
+  // The origin and the web instances meet only in Redis: the stream's state, the chat, the admin sessions.
+  .refine((c) => c.role === 'all' || c.redisUrl !== undefined, {
+    message: 'ROLE=origin y ROLE=web necesitan REDIS_URL (las instancias comparten el estado por Redis) / ROLE=origin and ROLE=web require REDIS_URL',
+    path: ['role'],
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -261,6 +272,7 @@ export const ENV_FIELDS = {
   ADMIN_PASSWORD: 'adminPassword',
   PUBLIC_URL: 'publicUrl',
   REDIS_URL: 'redisUrl',
+  ROLE: 'role',
   LOG_LEVEL: 'logLevel',
   GRACE_SECONDS: 'graceSeconds',
   WEB_ROOT: 'webRoot',
