@@ -1,11 +1,11 @@
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import type { NginxInstances } from '../nginx/instances.js';
-import type { LivePipeline } from '../observe/live-pipeline.js';
 import type { Ladder } from '../transcode/ladder.js';
 import type { ChatSide } from './chat-side.js';
+import type { StreamView } from './stream-side.js';
 
 /** The Prometheus registry, reading the live parts at scrape time. */
-export function buildMetrics(o: { chatSide: ChatSide; pipeline: LivePipeline; nginx: NginxInstances; ladder: Ladder; token: string | undefined }): Metrics {
+export function buildMetrics(o: { chatSide: ChatSide; pipeline: StreamView; nginx: NginxInstances; ladder: Ladder; token: string | undefined }): Metrics {
   const { chatSide: c, pipeline, nginx } = o;
   return createMetrics(
     {

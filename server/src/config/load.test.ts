@@ -292,15 +292,21 @@ describe('ladder validation', () => {
 describe('ROLE', () => {
   test('one machine by default; origin and web with REDIS_URL', () => {
     assert.equal(loadConfig({}, dir).role, 'all');
-    assert.equal(loadConfig({ ROLE: 'web', REDIS_URL: 'redis://127.0.0.1:6379' }, dir).role, 'web');
-    assert.equal(loadConfig({ ROLE: 'origin', REDIS_URL: 'redis://127.0.0.1:6379' }, dir).role, 'origin');
+    const shared = { REDIS_URL: 'redis://127.0.0.1:6379', ADMIN_PASSWORD: 'the same everywhere' };
+    assert.equal(loadConfig({ ROLE: 'web', ...shared }, dir).role, 'web');
+    assert.equal(loadConfig({ ROLE: 'origin', ...shared }, dir).role, 'origin');
   });
 
   test('a web or origin instance without REDIS_URL is refused, naming ROLE and REDIS_URL', () => {
     for (const role of ['web', 'origin']) {
-      const [problem] = configError({ ROLE: role }).problems;
+      const [problem] = configError({ ROLE: role, ADMIN_PASSWORD: 'the same everywhere' }).problems;
       assert.match(problem!, /^ROLE \(role\): .*REDIS_URL/);
     }
+  });
+
+  test('a web or origin instance without ADMIN_PASSWORD is refused (a generated one differs per instance)', () => {
+    const [problem] = configError({ ROLE: 'web', REDIS_URL: 'redis://127.0.0.1:6379' }).problems;
+    assert.match(problem!, /^ROLE \(role\): .*ADMIN_PASSWORD/);
   });
 
   test('an unknown role is refused with what was received', () => {

@@ -256,6 +256,11 @@ export const ConfigSchema = z
   .refine((c) => c.role === 'all' || c.redisUrl !== undefined, {
     message: 'ROLE=origin y ROLE=web necesitan REDIS_URL (las instancias comparten el estado por Redis) / ROLE=origin and ROLE=web require REDIS_URL',
     path: ['role'],
+  })
+  // Every instance checks the admin password itself: a generated one would differ from instance to instance.
+  .refine((c) => c.role === 'all' || c.adminPassword !== undefined, {
+    message: 'ROLE=origin y ROLE=web necesitan ADMIN_PASSWORD, la misma en cada instancia / ROLE=origin and ROLE=web require ADMIN_PASSWORD, the same on every instance',
+    path: ['role'],
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
