@@ -314,3 +314,15 @@ describe('ROLE', () => {
     assert.match(problem!, /^ROLE \(role\): .*recibido "edge"/);
   });
 });
+
+describe('TRUSTED_PROXIES', () => {
+  test('addresses and ranges, comma-separated; none by default', () => {
+    assert.deepEqual(loadConfig({}, dir).trustedProxies, []);
+    assert.deepEqual(loadConfig({ TRUSTED_PROXIES: '10.0.0.5, 10.0.1.0/24,::1' }, dir).trustedProxies, ['10.0.0.5', '10.0.1.0/24', '::1']);
+  });
+
+  test('anything else is refused, naming the variable', () => {
+    const [problem] = configError({ TRUSTED_PROXIES: '10.0.0.5;evil' }).problems;
+    assert.match(problem!, /^TRUSTED_PROXIES \(trustedProxies(\.0)?\): .*IP/);
+  });
+});

@@ -244,6 +244,16 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Load balancers in front of this instance (deploy/scaling.md), as addresses or CIDR ranges; their
+     * X-Forwarded-For names the client. TRUSTED_PROXIES is comma-separated. Default: none.
+     */
+    trustedProxies: z
+      .preprocess(
+        (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+        z.array(z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'debe ser una dirección IP o un rango CIDR, p. ej. 10.0.0.5 o 10.0.0.0/24 / must be an IP address or a CIDR range')).max(50),
+      )
+      .default([]),
     /** Bearer token that opens /metrics to the outside; without it /metrics answers only on loopback. */
     metricsToken: z.string().regex(/^[A-Za-z0-9._~+/=-]{16,256}$/, 'debe tener 16 a 256 caracteres sin espacios').optional(),
   })
@@ -287,6 +297,7 @@ export const ENV_FIELDS = {
   TLS_KEY_FILE: 'tlsKeyFile',
   ACME_WEBROOT: 'acmeWebroot',
   METRICS_TOKEN: 'metricsToken',
+  TRUSTED_PROXIES: 'trustedProxies',
 } as const satisfies Record<string, keyof Config>;
 
 /** Environment variables that set a field inside a section: NAME → [section, field]. */

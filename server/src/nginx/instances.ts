@@ -63,6 +63,7 @@ export class NginxInstances {
       workerUser: user,
       openFilesLimit: openFilesLimit(),
       recordingsRoot: path.join(config.dataDir, 'recordings'),
+      trustedProxies: config.trustedProxies,
     };
     const instance = (name: 'media' | 'web', prefix: string, ports: NginxProcessOptions['ports']) => {
       const { conf, pid } = nginxPaths(prefix);
