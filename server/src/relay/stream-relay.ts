@@ -85,6 +85,8 @@ export class StreamStateFollower {
   private readonly subscriber: Redis;
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
+  /** When this instance last read a snapshot (its own clock). */
+  private lastReadAt = -Infinity;
 
   constructor(private readonly o: FollowerOptions) {
     this.now = o.now ?? Date.now;
@@ -123,8 +125,10 @@ export class StreamStateFollower {
     } catch {
       return; // Redis away: keep what we know until it answers again.
     }
-    if (text === null) this.o.remote.apply(null, this.now());
-    else this.apply(text);
+    if (text !== null) this.apply(text);
+    // No snapshot: the origin is gone only once its last one would have expired. Sooner, Redis lost it
+    // (restarted without its data): the origin writes it again within seconds; viewers see no flap.
+    else if (this.now() - this.lastReadAt >= TTL_MS) this.o.remote.apply(null, this.now());
   }
 
   private apply(text: string): void {
@@ -133,6 +137,7 @@ export class StreamStateFollower {
       this.o.logger.warn({ event: 'stream_state_unreadable' }, 'ignored a stream state from Redis this version does not understand');
       return;
     }
+    this.lastReadAt = this.now();
     this.o.remote.apply(snapshot, this.now());
     this.o.onSnapshot?.(snapshot);
   }
