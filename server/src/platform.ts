@@ -88,7 +88,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     void viewerCount.nudge();
   });
   attachChat(gateway, chat);
-  const metrics = buildMetrics({ chatSide, pipeline: stream.view, nginx, ladder, token: config.metricsToken });
+  const metrics = buildMetrics({ chatSide, pipeline: stream.view, nginx, ladder, token: config.metricsToken, web: config.role === 'web' });
   const reach = stream.pipeline && stream.live ? buildReach({ config, ladder, logger, redactor, db, site, pipeline: stream.pipeline, metrics, stream: stream.live, events }) : null;
   // An origin tells the web instances about every change of the stream and of the site.
   const publisher =

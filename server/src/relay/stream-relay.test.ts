@@ -78,7 +78,11 @@ describe('from the origin to a web instance through a real redis-server', () => 
     publisher.start();
     const raw = connect();
     let stored: string | null = null;
-    while (stored === null) stored = await raw.get(`${prefix}:stream`);
+    for (let i = 0; i < 500 && stored === null; i += 1) {
+      stored = await raw.get(`${prefix}:stream`);
+      if (stored === null) await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(stored, 'the origin wrote its snapshot');
     await raw.publish(`${prefix}:stream-events`, '{"v":1,"status":"pwned"}');
     const remote = new RemoteStream(offline, 0);
     const follower = new StreamStateFollower({ redis: connect(), prefix, logger, remote, everyMs: 60_000 });
