@@ -138,9 +138,14 @@ describe('one origin, two web instances, Redis and a load balancer (Chromium thr
   });
 
   test('the page goes live and plays through the balancer; the chat crosses instances; an admin moderates on both', async () => {
+    // The old frontend's socket, on whichever web instance the balancer picks, hears the stream start.
+    const legacy = await connect(`${lb.base.replace('http', 'ws')}/v1/websocket`);
+    sockets.push(legacy);
     publisher = publish(`rtmp://127.0.0.1:${origin.rtmpPort}/live/${origin.key}`, { size: '640x360' });
     // The origin decides "live"; every web instance hears it through Redis.
     for (const svc of [origin, web1, web2]) await waitFor(`live on ${svc.httpPort}`, async () => (await svc.status()).state === 'live', 60_000, 250);
+    await legacy.next((m) => m.action === 'stream-started', 'stream-started on the legacy socket', 10_000);
+    legacy.close();
 
     // Browsers until each web instance holds at least one of them (the balancer picks, not the test).
     for (let i = 0; i < 4 && (viewers.length < 2 || (await socketsOn(web1)) === 0 || (await socketsOn(web2)) === 0); i += 1) {
