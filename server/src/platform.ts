@@ -91,14 +91,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const metrics = buildMetrics({ chatSide, pipeline: stream.view, nginx, ladder, token: config.metricsToken, web: config.role === 'web' });
   const reach = stream.pipeline && stream.live ? buildReach({ config, ladder, logger, redactor, db, site, pipeline: stream.pipeline, metrics, stream: stream.live, events }) : null;
   // An origin tells the web instances about every change of the stream and of the site.
-  const publisher =
-    config.role === 'origin'
-      ? buildPublisher({ chatSide, logger, snapshot: () => ({ since: stream.live!.state.since, status: stream.view.status(), health: stream.view.health(), history: stream.view.history(), session: events.session(), site: site.get() }) })
-      : null;
-  if (publisher) {
-    stream.live!.onChange(() => publisher.changed());
-    stream.onRenditions(() => publisher.changed());
-  }
+  const publisher = config.role === 'origin' ? buildPublisher({ chatSide, logger, stream, session: () => events.session(), site }) : null;
   let started = false;
   const publicUrl = { url: config.publicUrl, local: localUrl !== null, suggestion: localUrl?.suggestion ?? null };
   const app = await buildHttp({

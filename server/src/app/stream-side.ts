@@ -118,10 +118,25 @@ function mirrorSite(o: WebStreamOptions, s: StreamSnapshot): void {
   o.logger.info({ event: 'site_mirrored' }, 'site settings taken from the origin');
 }
 
-/** The origin's side of the relay: its snapshot, published on every change and refreshed periodically. */
-export function buildPublisher(o: { chatSide: ChatSide; logger: Logger; snapshot: () => Omit<StreamSnapshot, 'at' | 'seq'> }): StreamStatePublisher | null {
+/**
+ * The origin's side of the relay: its snapshot (the state, the renditions, the input's health, the
+ * broadcast, the site settings), published on every change of the state or the renditions and refreshed
+ * periodically; the caller announces site changes with `changed()`.
+ */
+export function buildPublisher(o: { chatSide: ChatSide; logger: Logger; stream: StreamParts; session(): StreamSession | null; site: SiteSettings }): StreamStatePublisher | null {
   const shared = o.chatSide.backend.shared;
-  return shared ? new StreamStatePublisher({ redis: shared.redis, prefix: shared.prefix, logger: o.logger, snapshot: o.snapshot }) : null;
+  const live = o.stream.live;
+  if (!shared || !live) return null;
+  const { view } = o.stream;
+  const publisher = new StreamStatePublisher({
+    redis: shared.redis,
+    prefix: shared.prefix,
+    logger: o.logger,
+    snapshot: () => ({ since: live.state.since, status: view.status(), health: view.health(), history: view.history(), session: o.session(), site: o.site.get() }),
+  });
+  live.onChange(() => publisher.changed());
+  o.stream.onRenditions(() => publisher.changed());
+  return publisher;
 }
 
 /** On a web instance: the archive's public routes belong to the origin (its database and files). */

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the whole configuration, every field with its default and its variable, in
+// one place where an operator's question ("what does X do, what is its default?") is answered.
 import { z } from 'zod';
 import { DestinationConfigSchema } from '../simulcast/destinations.js';
 
