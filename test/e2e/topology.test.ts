@@ -186,7 +186,7 @@ describe('one origin, two web instances, Redis and a load balancer (Chromium thr
     }
   });
 
-  test('kill -9 of a web machine: its browsers reconnect to the other, nothing acknowledged is lost, the count is right', async () => {
+  test('kill -9 of a web machine: its browsers reconnect to the other, nothing acknowledged is lost, the count is right', async (t) => {
     const talker = await chatter();
     for (let i = 0; i < 5; i += 1) await say(talker, `Antes de la caída ${i}`);
     const victim = (await socketsOn(web1)) > 0 ? web1 : web2;
@@ -194,6 +194,7 @@ describe('one origin, two web instances, Redis and a load balancer (Chromium thr
     const onVictim = await socketsOn(victim);
     assert.ok(onVictim > 0, 'the victim holds sockets');
     killMachine(victim);
+    const killedAt = Date.now();
 
     // Every browser is back (on the survivor): each one's new message reaches every page.
     for (const { v, nick } of viewers) {
@@ -209,22 +210,26 @@ describe('one origin, two web instances, Redis and a load balancer (Chromium thr
         return viewers.every(({ nick }) => texts.includes(`De vuelta ${nick}`));
       }, RECOVERY_BOUND_MS, 250);
     }
+    // Reported, not asserted (the issue's goal is 5 s; timing is the benchmark's business).
+    t.diagnostic(`every browser wrote again through the survivor ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
     // All viewers' sockets are on the survivor now; the count is every viewer once (no ghosts of the dead instance).
     const talkerSockets = sockets.filter((s) => !s.closed).length;
     await waitFor('the survivor to hold every socket', async () => (await socketsOn(survivor)) === viewers.length + talkerSockets, RECOVERY_BOUND_MS, 250);
     await waitFor('the viewer count to be every viewer once', async () => (await (await fetch(`${lb.base}/api/v1/status`)).json()).viewers === viewers.length + talkerSockets, RECOVERY_BOUND_MS, 250);
+    t.diagnostic(`viewer count right ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
     const kept = await history();
     for (const id of acknowledged) assert.ok(kept.includes(id), `acknowledged message ${id} kept`);
     // The stream plays on through all of it.
     await waitForPlaying(viewers[0]!.v.page, 30_000, 1);
   });
 
-  test('Redis restarted mid-service: the chat recovers by itself and nothing acknowledged is lost', async () => {
+  test('Redis restarted mid-service: the chat recovers by itself and nothing acknowledged is lost', async (t) => {
     // A new chatter: its own allowance of messages.
     const talker = await chatter();
     await say(talker, 'Antes de reiniciar Redis');
     await redis.stop();
     redis = await startRedis({ port: redis.port, persistDir: redisDir });
+    const restartedAt = Date.now();
     // No one reconnects by hand: the instances' clients find Redis again.
     let attempt = 0;
     const text = await waitFor('a message to be acknowledged again', async () => {
@@ -236,6 +241,7 @@ describe('one origin, two web instances, Redis and a load balancer (Chromium thr
         return undefined;
       }
     }, RECOVERY_BOUND_MS, 1200);
+    t.diagnostic(`a message acknowledged again ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after Redis was back`);
     for (const { v } of viewers) {
       await waitFor('the message after the restart on every page', async () => (await shownTexts(v.page)).includes(text), RECOVERY_BOUND_MS, 250);
     }
