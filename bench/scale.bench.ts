@@ -198,7 +198,10 @@ async function main(): Promise<void> {
     const rss = sampleRss(services);
     const t0 = Date.now();
     log(`connecting ${TOTAL} sockets across 2 web instances (at most ${CONNECT_MAX_S} s)`);
-    const connected = await Promise.race([connectAll(ws, services), sleep(CONNECT_MAX_S * 1000).then(() => null)]);
+    const connecting = connectAll(ws, services);
+    // Once the budget has decided, the workers are killed: their pending answer must not fail the run.
+    connecting.catch(() => undefined);
+    const connected = await Promise.race([connecting, sleep(CONNECT_MAX_S * 1000).then(() => null)]);
     if (!connected) {
       rss.stop();
       const held = await Promise.all(services.map(socketsHeld));
