@@ -26,7 +26,7 @@
  * stopped at the end, on error and on Ctrl-C.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHistogram } from 'node:perf_hooks';
@@ -89,12 +89,13 @@ function startWorker(index: number): Promise<Worker> {
   return next('ready', 30_000).then(() => w);
 }
 
-/** The /ws sockets an instance holds, from its own /metrics on its loopback listener. */
-async function socketsHeld(s: ServiceHandle): Promise<number | null> {
+/**
+ * The sockets an instance holds, as its open file descriptors above what it had idle (each websocket is
+ * one). Read from /proc: asking the instance itself (/metrics) under this load timed out.
+ */
+function descriptors(s: ServiceHandle): number | null {
   try {
-    const text = await (await fetch(`http://127.0.0.1:${s.internalPort}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
-    const line = text.split('\n').find((l) => l.startsWith('cdp_websocket_connections{protocol="v2"}'));
-    return line ? Number(line.split(' ').pop()) : null;
+    return readdirSync(`/proc/${s.proc.pid}/fd`).length;
   } catch {
     return null;
   }
@@ -107,6 +108,8 @@ async function socketsHeld(s: ServiceHandle): Promise<number | null> {
 function sampleRss(services: ServiceHandle[]) {
   const peak = services.map(() => 0);
   const last = services.map(() => 0);
+  const idleFds = services.map(descriptors);
+  const held = () => services.map((s, i) => { const n = descriptors(s); return n === null || idleFds[i] === null ? null : Math.max(0, n - idleFds[i]!); });
   const curve: { at: number; sockets: (number | null)[]; rssMB: number[] }[] = [];
   const started = Date.now();
   let tick = 0;
@@ -118,9 +121,9 @@ function sampleRss(services: ServiceHandle[]) {
         peak[i] = Math.max(peak[i]!, last[i]!);
       }
     });
-    if (tick++ % 10 === 0) void Promise.all(services.map(socketsHeld)).then((held) => curve.push({ at: round((Date.now() - started) / 1000), sockets: held, rssMB: [...last] }));
+    if (tick++ % 10 === 0) curve.push({ at: round((Date.now() - started) / 1000), sockets: held(), rssMB: [...last] });
   }, 1000);
-  return { peak, last, curve, stop: () => clearInterval(timer) };
+  return { peak, last, curve, held, stop: () => clearInterval(timer) };
 }
 
 async function connectAll(ws: Worker[], services: ServiceHandle[]): Promise<ConnectResult[]> {
@@ -204,7 +207,7 @@ async function main(): Promise<void> {
     const connected = await Promise.race([connecting, sleep(CONNECT_MAX_S * 1000).then(() => null)]);
     if (!connected) {
       rss.stop();
-      const held = await Promise.all(services.map(socketsHeld));
+      const held = rss.held();
       const result = {
         bench: 'scale', when: new Date().toISOString(), smoke: SMOKE, machine: machine(), goal: GOAL, pass: false,
         stoppedAfterConnectSeconds: CONNECT_MAX_S,
