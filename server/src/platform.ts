@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { prepareDataDir } from './app/data-paths.js';
 import { buildChatSide } from './app/chat-side.js';
 import { buildHttp } from './app/http.js';
-import { buildMediaSide } from './app/media-side.js';
+import { buildPublisher, mediaStream, originOnlyPublicRoutes, webStream } from './app/stream-side.js';
 import { buildMetrics } from './app/metrics.js';
 import { buildReach } from './app/reach.js';
 import { ensureSecrets } from './app/secrets.js';
@@ -28,7 +28,8 @@ export { ensureSecrets } from './app/secrets.js';
 
 export interface Platform {
   logger: Logger;
-  pipeline: LivePipeline;
+  /** The media pipeline; null on a web instance (ROLE=web runs no media). */
+  pipeline: LivePipeline | null;
   auth: PublishAuth;
   app: FastifyInstance;
   /** Secrets generated during this start, to show the operator once. */
@@ -62,19 +63,24 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
 
   // Cookies are Secure when the site is served over HTTPS: PUBLIC_URL says so, or TLS is configured.
   const secureCookies = config.publicUrl.startsWith('https:') || nginx.tls;
-  const chatSide = await buildChatSide({ config, db, logger, redactor, sessionSecret, secureCookies, onViewers: (n) => events.noteViewers(n, stream.state.state !== 'offline') });
+  const chatSide = await buildChatSide({ config, db, logger, redactor, sessionSecret, secureCookies, onViewers: (n) => events.noteViewers(n, stream.view.status().state !== 'offline') });
   const { gateway, legacyGateway, chat, viewerCount } = chatSide;
-  const { stream, pipeline } = buildMediaSide({ config, paths, ladder, logger, viewers: () => viewerCount.count, onRenditionsChange: () => events.broadcastStatus() });
+  // ROLE=web: the stream is the origin's, read from Redis; otherwise this instance runs the media itself.
+  const stream =
+    config.role === 'web'
+      ? webStream({ config, ladder, logger, chatSide, site, onSiteChange: () => page.write() })
+      : mediaStream({ config, paths, ladder, logger, chatSide });
   const events = new StreamEvents({
     name: ladder.name,
-    sessions,
-    status: () => pipeline.status(),
+    ...(stream.pipeline ? { sessions } : {}),
+    status: () => stream.view.status(),
     gateway,
     legacyGateway,
     onAir: (onAir) => page.setLive(onAir),
     onSessionBegin: () => viewerCount.resetPeak(),
   });
-  events.attach(stream);
+  events.attach(stream.followed);
+  stream.onRenditions(() => events.broadcastStatus());
   // A new /ws socket hears the status and the audience first, then the chat.
   gateway.onOpen((client) => {
     client.send(events.currentFrame());
@@ -82,21 +88,34 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     void viewerCount.nudge();
   });
   attachChat(gateway, chat);
-  const metrics = buildMetrics({ chatSide, pipeline, nginx, ladder, token: config.metricsToken });
-  const { simulcast, archive } = buildReach({ config, ladder, logger, redactor, db, site, pipeline, metrics, stream, events });
+  const metrics = buildMetrics({ chatSide, pipeline: stream.view, nginx, ladder, token: config.metricsToken, web: config.role === 'web' });
+  const reach = stream.pipeline && stream.live ? buildReach({ config, ladder, logger, redactor, db, site, pipeline: stream.pipeline, metrics, stream: stream.live, events }) : null;
+  // An origin tells the web instances about every change of the stream and of the site.
+  const publisher = config.role === 'origin' ? buildPublisher({ chatSide, logger, stream, session: () => events.session(), site }) : null;
   let started = false;
   const publicUrl = { url: config.publicUrl, local: localUrl !== null, suggestion: localUrl?.suggestion ?? null };
-  const app = await buildHttp({ config, logger, db, chatSide, pipeline, events, ladder, auth, secrets, callbackToken, sessions, site, page, nginx, metrics, secureCookies, started: () => started, publicUrl, adminExtensions: [simulcast.adminRoutes, archive.adminRoutes], publicExtensions: [archive.publicRoutes] });
+  const app = await buildHttp({
+    ...{ config, logger, db, chatSide, events, ladder, auth, secrets, callbackToken, sessions, site, page, nginx, metrics, secureCookies, publicUrl },
+    onSiteChange: () => publisher?.changed(),
+    stream: stream.view,
+    pipeline: stream.pipeline,
+    session: () => (stream.pipeline ? events.session() : stream.session()),
+    started: () => started,
+    readiness: stream.readiness,
+    adminExtensions: reach ? [reach.simulcast.adminRoutes, reach.archive.adminRoutes] : [],
+    publicExtensions: reach ? [reach.archive.publicRoutes] : [originOnlyPublicRoutes],
+  });
 
   await app.listen({ host: '127.0.0.1', port: config.internalPort });
   await nginx.start();
   // Before the pipeline: a recorder a killed service left running is adopted before any state change.
-  archive.start();
-  pipeline.start();
+  reach?.archive.start();
+  await stream.start();
+  publisher?.start();
   viewerCount.start();
   const stopPurge = scheduleChatPurge(chat, config.chat.retentionDays, logger);
   started = true;
-  logger.info({ event: 'started', stream: ladder.name, httpPort: config.httpPort, rtmpPort: config.rtmpPort }, 'Casa del Padre Online started');
+  logger.info({ event: 'started', role: config.role, stream: ladder.name, httpPort: config.httpPort, rtmpPort: config.rtmpPort }, 'Casa del Padre Online started');
 
   let stopping: Promise<void> | undefined;
   const stopAccepting = () => {
@@ -105,11 +124,17 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   };
   return {
     logger,
-    pipeline,
+    pipeline: stream.pipeline,
     auth,
     app,
     generated,
     reload: () => nginx.reload(),
-    stop: () => (stopping ??= shutdownInOrder({ logger, stopAccepting, nginx, app, chatSide, pipeline, copies: [simulcast, archive], db })),
+    stop: () =>
+      (stopping ??= shutdownInOrder({
+        ...{ logger, stopAccepting, nginx, app, chatSide, db },
+        // An origin withdraws its state from Redis first: the web instances show "offline" at once.
+        pipeline: { stop: async () => (await publisher?.stop(), await stream.stop()) },
+        copies: reach ? [reach.simulcast, reach.archive] : [],
+      })),
   };
 }

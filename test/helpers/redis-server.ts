@@ -20,6 +20,13 @@ export interface StartRedisOptions {
   binary?: string;
   /** How long to wait for PING to answer; default 10 s. */
   readyTimeoutMs?: number;
+  /** A given port (to start a server again where the services expect it); default a free one. */
+  port?: number;
+  /**
+   * Keep the data in this folder, written to disk before each command is answered (appendonly, fsync
+   * always): a restarted server has every acknowledged write. The folder is the caller's; it is kept.
+   */
+  persistDir?: string;
 }
 
 /** Each running server and its directory. */
@@ -27,7 +34,7 @@ const running = new Map<ChildProcess, string>();
 const killAll = () => {
   for (const [child, dir] of running) {
     child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 };
 // A crashed test run must not leave servers behind ('exit' covers normal ends and uncaught errors).
@@ -85,14 +92,16 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function startOnce(binary: string, readyTimeoutMs: number): Promise<TestRedis> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cdp-redis-'));
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+async function startOnce(binary: string, readyTimeoutMs: number, options: StartRedisOptions): Promise<TestRedis> {
+  const port = options.port ?? (await freePort());
+  const dir = options.persistDir ?? mkdtempSync(path.join(os.tmpdir(), 'cdp-redis-'));
+  const persistence = options.persistDir ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   trackSignals();
-  running.set(child, dir);
+  // A persistent folder is the caller's: not removed with the server.
+  running.set(child, options.persistDir ? '' : dir);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-4000);
@@ -116,7 +125,7 @@ async function startOnce(binary: string, readyTimeoutMs: number): Promise<TestRe
     }
     running.delete(child);
     if (running.size === 0) untrackSignals();
-    rmSync(dir, { recursive: true, force: true });
+    if (!options.persistDir) rmSync(dir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + readyTimeoutMs;
@@ -148,10 +157,10 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<TestR
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
-      return await startOnce(binary, readyTimeoutMs);
+      return await startOnce(binary, readyTimeoutMs, options);
     } catch (err) {
       lastError = err;
-      if (!(err instanceof Error) || !err.message.includes('exited early')) break;
+      if (options.port !== undefined || !(err instanceof Error) || !err.message.includes('exited early')) break;
     }
   }
   throw lastError;

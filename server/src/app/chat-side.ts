@@ -5,6 +5,8 @@ import { ChatService } from '../chat/chat-service.js';
 import { ViewerCount } from '../chat/viewer-count.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { AdminSessions } from '../http/admin-sessions.js';
+import { RedisAdminSessionStore, RedisSignInAttempts } from '../http/admin-store/redis-admin-store.js';
+import { MemorySignInAttempts, SqliteAdminSessionStore } from '../http/admin-store/sqlite-admin-store.js';
 import { OriginPolicy, socketOriginGuard } from '../http/cross-origin.js';
 import { Identity } from '../http/identity.js';
 import { legacyCodec } from '../http/routes/legacy.js';
@@ -38,7 +40,10 @@ export async function buildChatSide(o: ChatSideOptions) {
   const backend = await createChatBackend(config, db, logger);
   const cookieSecret = config.sessionSecret ?? (await backend.sharedSecret(o.sessionSecret));
   o.redactor.add(cookieSecret);
-  const adminSessions = new AdminSessions(db, config.adminSessionHours * 3600_000);
+  // With Redis, a sign-in holds on every instance and wrong passwords count wherever they were tried.
+  const shared = backend.shared;
+  const adminSessions = new AdminSessions(shared ? new RedisAdminSessionStore(shared.redis, shared.prefix) : new SqliteAdminSessionStore(db), config.adminSessionHours * 3600_000);
+  const signInAttempts = shared ? new RedisSignInAttempts(shared.redis, shared.prefix) : new MemorySignInAttempts();
   const identity = new Identity(cookieSecret, adminSessions, o.secureCookies);
   // CORS_ORIGINS read the public API; the sockets also take pages of the site itself.
   const origins = new OriginPolicy(config.cors.origins, [new URL(config.publicUrl).origin]);
@@ -67,7 +72,7 @@ export async function buildChatSide(o: ChatSideOptions) {
   });
   // Everyone learns the new audience soon after a socket opens or closes (not at the next 2 s tick).
   for (const g of [gateway, legacyGateway]) g.onClose(() => void viewerCount.nudge());
-  return { backend, adminSessions, identity, origins, gateway, legacyGateway, chat, viewerCount };
+  return { backend, adminSessions, signInAttempts, identity, origins, gateway, legacyGateway, chat, viewerCount };
 }
 
 export type ChatSide = Awaited<ReturnType<typeof buildChatSide>>;

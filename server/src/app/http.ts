@@ -13,6 +13,9 @@ import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { NginxInstances } from '../nginx/instances.js';
 import type { LivePipeline } from '../observe/live-pipeline.js';
+import { originOnlyRoutes } from '../http/routes/admin.js';
+import type { StreamSession } from '../storage/stream-sessions.js';
+import type { StreamView } from './stream-side.js';
 import { databaseWorks, type Db } from '../storage/database.js';
 import type { SecretsFile } from '../storage/secrets-file.js';
 import type { SiteSettings } from '../storage/site-settings.js';
@@ -27,7 +30,16 @@ export interface HttpParts {
   logger: Logger;
   db: Db;
   chatSide: ChatSide;
-  pipeline: LivePipeline;
+  /** The stream as this instance knows it (its own pipeline, or the origin's through Redis). */
+  stream: StreamView;
+  /** The media pipeline nginx's callbacks drive; null on a web instance (no nginx-rtmp there). */
+  pipeline: LivePipeline | null;
+  /** The broadcast under way, for the dashboard. */
+  session(): StreamSession | null;
+  /** After the admin changed the site settings (an origin tells the web instances). */
+  onSiteChange?: () => void;
+  /** More readiness checks (Redis on an origin or web instance). */
+  readiness?: () => Record<string, boolean>;
   events: StreamEvents;
   ladder: Ladder;
   auth: PublishAuth;
@@ -54,18 +66,20 @@ export interface HttpParts {
  * (CORS, public limit), both sockets, metrics, the admin API behind its login, nginx's callbacks.
  */
 export async function buildHttp(h: HttpParts): Promise<FastifyInstance> {
-  const { config, logger, chatSide: c, pipeline } = h;
+  const { config, logger, chatSide: c, stream, pipeline } = h;
+  const web = config.role === 'web';
   return buildApp({
     logger,
     gateway: c.gateway,
-    status: () => pipeline.status(),
-    health: () => pipeline.health(),
+    status: () => stream.status(),
+    health: () => stream.health(),
     rateLimits: config.rateLimits,
+    ...(c.backend.shared ? { sharedLimits: c.backend.shared } : {}),
     publicRoutes: [publicSiteRoutes(h.site), ...(h.publicExtensions ?? [])],
-    readiness: () => ({ started: h.started(), nginx: h.nginx.up(), database: databaseWorks(h.db) }),
+    readiness: () => ({ started: h.started(), nginx: h.nginx.up(), database: databaseWorks(h.db), ...h.readiness?.() }),
     cors: c.origins,
     publicPlugins: [
-      (a) => legacyApi(a, { gateway: c.legacyGateway, chat: c.chat, ladder: h.ladder, publicUrl: config.publicUrl, status: () => pipeline.status(), viewers: () => c.viewerCount.count, recount: () => c.viewerCount.nudge() }),
+      (a) => legacyApi(a, { gateway: c.legacyGateway, chat: c.chat, ladder: h.ladder, publicUrl: config.publicUrl, status: () => stream.status(), viewers: () => c.viewerCount.count, recount: () => c.viewerCount.nudge() }),
     ],
     plugins: [
       (a) => c.identity.install(a),
@@ -74,6 +88,7 @@ export async function buildHttp(h: HttpParts): Promise<FastifyInstance> {
       (a) =>
         adminRoutes(a, {
           sessions: c.adminSessions,
+          attempts: c.signInAttempts,
           checkPassword: passwordChecker(config.adminPassword, () => h.secrets.read().adminPasswordHash),
           chat: c.chat,
           auth: h.auth,
@@ -84,30 +99,38 @@ export async function buildHttp(h: HttpParts): Promise<FastifyInstance> {
           rateLimits: config.rateLimits,
           sessionTtlSec: config.adminSessionHours * 3600,
           site: h.site,
-          onSiteChange: () => h.page.write(),
+          onSiteChange: () => {
+            h.page.write();
+            h.onSiteChange?.();
+          },
           overview: () => ({
-            status: pipeline.status(),
-            health: pipeline.health(),
+            status: stream.status(),
+            health: stream.health(),
             viewers: c.viewerCount.count,
             peak: c.viewerCount.peak,
-            session: h.events.session(),
+            session: h.session(),
             publicUrl: h.publicUrl,
           }),
-          healthHistory: () => pipeline.history(),
+          healthHistory: () => stream.history(),
           obsServer: `rtmp://${new URL(config.publicUrl).hostname}:${config.rtmpPort}/live`,
-          extensions: h.adminExtensions ?? [],
+          extensions: [...(h.adminExtensions ?? []), ...(web ? [originOnlyRoutes] : [])],
+          originOnly: web,
         }),
-      (a) =>
-        callbackRoutes(a, {
-          auth: h.auth,
-          ladder: h.ladder,
-          callbackToken: h.callbackToken,
-          logger,
-          seedPlaylists: () =>
-            seedMediaSequences({ hlsDir: dataPaths(config.dataDir).hlsDir, streamNames: h.ladder.all.map((r) => r.streamName), fragmentSeconds: config.hls.fragmentSeconds, now: Date.now() }),
-          onPublishStarted: () => pipeline.publishStarted(),
-          onPublishDone: () => pipeline.publishDone(),
-        }),
+      ...(pipeline
+        ? [
+            (a: FastifyInstance) =>
+              callbackRoutes(a, {
+                auth: h.auth,
+                ladder: h.ladder,
+                callbackToken: h.callbackToken,
+                logger,
+                seedPlaylists: () =>
+                  seedMediaSequences({ hlsDir: dataPaths(config.dataDir).hlsDir, streamNames: h.ladder.all.map((r) => r.streamName), fragmentSeconds: config.hls.fragmentSeconds, now: Date.now() }),
+                onPublishStarted: () => pipeline.publishStarted(),
+                onPublishDone: () => pipeline.publishDone(),
+              }),
+          ]
+        : []),
     ],
   });
 }

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { WS_CLOSE } from '../http/ws/gateway.js';
 import type { Logger } from '../log/logger.js';
 import type { NginxInstances } from '../nginx/instances.js';
-import type { LivePipeline } from '../observe/live-pipeline.js';
 import type { Db } from '../storage/database.js';
 import type { ChatSide } from './chat-side.js';
 
@@ -13,7 +12,8 @@ export interface ShutdownParts {
   nginx: NginxInstances;
   app: FastifyInstance;
   chatSide: ChatSide;
-  pipeline: LivePipeline;
+  /** The stream's side: the ladder and the observer (origin), or the relay from Redis (web). */
+  pipeline: { stop(): Promise<void> };
   /** The other supervised ffmpeg copies (simulcast destinations, the recorder). */
   copies: { stop(): Promise<void> }[];
   db: Db;
@@ -37,7 +37,7 @@ export async function shutdownInOrder(s: ShutdownParts): Promise<void> {
   s.chatSide.gateway.closeAll(WS_CLOSE.goingAway);
   s.chatSide.legacyGateway.closeAll(WS_CLOSE.goingAway);
   step('websockets_closed');
-  // 3. The ladder and the copies (SIGINT, then SIGKILL).
+  // 3. The ladder and the copies (SIGINT, then SIGKILL); an origin withdraws its state from Redis.
   await Promise.all([s.pipeline.stop(), ...s.copies.map((c) => c.stop())]);
   step('ffmpeg_stopped');
   // 4. nginx quits (a connected publisher makes nginx-rtmp linger: stop() escalates).

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { ChatBus, Presence } from './bus/chat-bus.js';
 import type { ChatStore } from './store/chat-store.js';
 
@@ -8,5 +9,7 @@ export interface ChatBackend {
   presence: Presence;
   /** The secret that signs viewer cookies, agreed among instances (the local one on a single machine). */
   sharedSecret(candidate: string): Promise<string>;
+  /** With REDIS_URL: the connection and key prefix other shared state uses (admin sessions, the stream's state). */
+  shared?: { redis: Redis; prefix: string };
   close(): Promise<void>;
 }

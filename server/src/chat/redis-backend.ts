@@ -19,6 +19,7 @@ export async function createRedisBackend(url: string, prefix: string, logger: Lo
     store,
     bus,
     presence,
+    shared: { redis, prefix },
     async sharedSecret(candidate: string) {
       // The first instance's secret wins, so every instance accepts every instance's cookies.
       await redis.set(`${prefix}:session-secret`, candidate, 'NX');

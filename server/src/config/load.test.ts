@@ -288,3 +288,41 @@ describe('ladder validation', () => {
     assert.deepEqual(result.error?.issues.map((i) => i.path.join('.')), ['ladder']);
   });
 });
+
+describe('ROLE', () => {
+  test('one machine by default; origin and web with REDIS_URL', () => {
+    assert.equal(loadConfig({}, dir).role, 'all');
+    const shared = { REDIS_URL: 'redis://127.0.0.1:6379', ADMIN_PASSWORD: 'the same everywhere' };
+    assert.equal(loadConfig({ ROLE: 'web', ...shared }, dir).role, 'web');
+    assert.equal(loadConfig({ ROLE: 'origin', ...shared }, dir).role, 'origin');
+  });
+
+  test('a web or origin instance without REDIS_URL is refused, naming ROLE and REDIS_URL', () => {
+    for (const role of ['web', 'origin']) {
+      const [problem] = configError({ ROLE: role, ADMIN_PASSWORD: 'the same everywhere' }).problems;
+      assert.match(problem!, /^ROLE \(role\): .*REDIS_URL/);
+    }
+  });
+
+  test('a web or origin instance without ADMIN_PASSWORD is refused (a generated one differs per instance)', () => {
+    const [problem] = configError({ ROLE: 'web', REDIS_URL: 'redis://127.0.0.1:6379' }).problems;
+    assert.match(problem!, /^ROLE \(role\): .*ADMIN_PASSWORD/);
+  });
+
+  test('an unknown role is refused with what was received', () => {
+    const [problem] = configError({ ROLE: 'edge', REDIS_URL: 'redis://127.0.0.1:6379' }).problems;
+    assert.match(problem!, /^ROLE \(role\): .*recibido "edge"/);
+  });
+});
+
+describe('TRUSTED_PROXIES', () => {
+  test('addresses and ranges, comma-separated; none by default', () => {
+    assert.deepEqual(loadConfig({}, dir).trustedProxies, []);
+    assert.deepEqual(loadConfig({ TRUSTED_PROXIES: '10.0.0.5, 10.0.1.0/24,::1' }, dir).trustedProxies, ['10.0.0.5', '10.0.1.0/24', '::1']);
+  });
+
+  test('anything else is refused, naming the variable', () => {
+    const [problem] = configError({ TRUSTED_PROXIES: '10.0.0.5;evil' }).problems;
+    assert.match(problem!, /^TRUSTED_PROXIES \(trustedProxies(\.0)?\): .*IP/);
+  });
+});

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the whole configuration, every field with its default and its variable, in
+// one place where an operator's question ("what does X do, what is its default?") is answered.
 import { z } from 'zod';
 import { DestinationConfigSchema } from '../simulcast/destinations.js';
 
@@ -96,6 +98,12 @@ export const ConfigSchema = z
      */
     hlsBaseUrl: HlsBaseUrlSchema.optional(),
     redisUrl: z.string().regex(/^rediss?:\/\//, 'debe empezar con redis:// o rediss://').optional(),
+    /**
+     * What this instance runs (deploy/scaling.md): `all` one machine; `origin` the media (ingest, ladder,
+     * recorder, simulcast, HLS, the stream's state, published to Redis) and the site; `web` the site, the
+     * API, the sockets and the chat, the stream's state read from Redis — never nginx-rtmp nor ffmpeg.
+     */
+    role: z.enum(['all', 'origin', 'web']).default('all'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     /** Seconds a publisher may be gone before viewers see "offline". */
     graceSeconds: z.coerce.number().min(0).max(300).default(10),
@@ -250,6 +258,16 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Load balancers in front of this instance (deploy/scaling.md), as addresses or CIDR ranges; their
+     * X-Forwarded-For names the client. TRUSTED_PROXIES is comma-separated. Default: none.
+     */
+    trustedProxies: z
+      .preprocess(
+        (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+        z.array(z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'debe ser una dirección IP o un rango CIDR, p. ej. 10.0.0.5 o 10.0.0.0/24 / must be an IP address or a CIDR range')).max(50),
+      )
+      .default([]),
     /** Bearer token that opens /metrics to the outside; without it /metrics answers only on loopback. */
     metricsToken: z.string().regex(/^[A-Za-z0-9._~+/=-]{16,256}$/, 'debe tener 16 a 256 caracteres sin espacios').optional(),
   })
@@ -257,6 +275,16 @@ export const ConfigSchema = z
   .refine((c) => (c.tlsCertFile === undefined) === (c.tlsKeyFile === undefined), {
     message: 'TLS_CERT_FILE y TLS_KEY_FILE van juntos (los dos o ninguno)',
     path: ['tlsKeyFile'],
+  })
+  // The origin and the web instances meet only in Redis: the stream's state, the chat, the admin sessions.
+  .refine((c) => c.role === 'all' || c.redisUrl !== undefined, {
+    message: 'ROLE=origin y ROLE=web necesitan REDIS_URL (las instancias comparten el estado por Redis) / ROLE=origin and ROLE=web require REDIS_URL',
+    path: ['role'],
+  })
+  // Every instance checks the admin password itself: a generated one would differ from instance to instance.
+  .refine((c) => c.role === 'all' || c.adminPassword !== undefined, {
+    message: 'ROLE=origin y ROLE=web necesitan ADMIN_PASSWORD, la misma en cada instancia / ROLE=origin and ROLE=web require ADMIN_PASSWORD, the same on every instance',
+    path: ['role'],
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -274,6 +302,7 @@ export const ENV_FIELDS = {
   PUBLIC_URL: 'publicUrl',
   REDIS_URL: 'redisUrl',
   HLS_BASE_URL: 'hlsBaseUrl',
+  ROLE: 'role',
   LOG_LEVEL: 'logLevel',
   GRACE_SECONDS: 'graceSeconds',
   WEB_ROOT: 'webRoot',
@@ -283,6 +312,7 @@ export const ENV_FIELDS = {
   TLS_KEY_FILE: 'tlsKeyFile',
   ACME_WEBROOT: 'acmeWebroot',
   METRICS_TOKEN: 'metricsToken',
+  TRUSTED_PROXIES: 'trustedProxies',
 } as const satisfies Record<string, keyof Config>;
 
 /** Environment variables that set a field inside a section: NAME → [section, field]. */

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { TokenBucket } from '../chat/rate-limit.js';
+import type { SignInAttempts } from './admin-store/admin-store.js';
 import { ADMIN_COOKIE, DEVICE_COOKIE, newSessionId, parseCookies } from './identity.js';
 
 /** Signs and checks the admin-device cookie (the viewer cookie's HMAC, another name and purpose). */
@@ -17,11 +17,11 @@ const DEVICE_YEAR = 365 * 24 * 3600;
  * whenever TLS is configured or the request itself came over HTTPS (nginx says so from loopback).
  */
 export class AdminSignIn {
-  private readonly failures = new Map<string, TokenBucket>();
-
   constructor(
     private readonly devices: DeviceSigner,
     private readonly secureCookies: boolean,
+    /** Counted in memory on one machine, in Redis across instances. */
+    private readonly attempts: SignInAttempts,
   ) {}
 
   /** Whose wrong attempts a request counts against: its admin device, else its address. */
@@ -31,12 +31,12 @@ export class AdminSignIn {
   }
 
   /** Seconds this browser must wait before its next attempt (0: it may try now). */
-  waitSeconds(req: FastifyRequest): number {
-    return this.bucketFor(this.attemptKey(req)).waitSeconds(Date.now());
+  waitSeconds(req: FastifyRequest): Promise<number> {
+    return this.attempts.waitSeconds(this.attemptKey(req), Date.now());
   }
 
-  failed(req: FastifyRequest): void {
-    this.bucketFor(this.attemptKey(req)).take(Date.now());
+  failed(req: FastifyRequest): Promise<void> {
+    return this.attempts.failed(this.attemptKey(req), Date.now());
   }
 
   /** The cookies of a successful sign-in: the session, and the device cookie (kept, or a new one). */
@@ -58,15 +58,5 @@ export class AdminSignIn {
 
   private deviceOf(req: FastifyRequest): string | undefined {
     return this.devices.verify(parseCookies(req.headers.cookie).get(DEVICE_COOKIE));
-  }
-
-  private bucketFor(key: string): TokenBucket {
-    let b = this.failures.get(key);
-    if (!b) {
-      if (this.failures.size > 10_000) this.failures.clear();
-      b = new TokenBucket(1 / 12, 5, Date.now());
-      this.failures.set(key, b);
-    }
-    return b;
   }
 }

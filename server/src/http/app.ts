@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger.js';
 import type { IngestHealth } from '../observe/live-pipeline.js';
 import type { StreamStatus } from '../stream/status.js';
 import { allowCrossOriginReads, OriginPolicy } from './cross-origin.js';
-import { installRateLimits, limitRoutes, type ApiLimits } from './rate-limits.js';
+import { installRateLimits, limitRoutes, type ApiLimits, type SharedLimitStore } from './rate-limits.js';
 import type { WsGateway } from './ws/gateway.js';
 
 export interface AppDeps {
@@ -16,6 +16,8 @@ export interface AppDeps {
   health(): IngestHealth;
   /** HTTP API requests per minute and client address. */
   rateLimits: ApiLimits;
+  /** With REDIS_URL: the per-minute limits are counted across instances in Redis. */
+  sharedLimits?: SharedLimitStore;
   /** Readiness checks by name; each true when that part works. */
   readiness(): Record<string, boolean>;
   /** More public read route sets under /api (paths relative to it), limited like the status. */
@@ -68,7 +70,7 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
     for (const method of [r.method].flat()) table.push({ method, url: r.url, open: r.config?.open === true });
   });
   await app.register(formbody);
-  await installRateLimits(app);
+  await installRateLimits(app, d.sharedLimits);
   await app.register(websocket, { options: { maxPayload: d.gateway.maxPayload } });
 
   app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {

@@ -11,6 +11,9 @@ export const DEVICE_COOKIE = 'cdp_device';
 /** The routes that give a browser its viewer session (matched routes, whatever the URL's spelling). */
 const SESSION_ROUTES = new Set(['/ws', '/v1/websocket', '/api/v1/session']);
 const NEW_SESSION = Symbol('cdp.newSession');
+/** The admin session a request's cookie names, looked up (in SQLite or Redis) before its socket opens. */
+const ADMIN_SESSION = Symbol('cdp.adminSession');
+type RawRequest = IncomingMessage & { [NEW_SESSION]?: string; [ADMIN_SESSION]?: { id: string } | null };
 
 /** A viewer session id: its creation time (10 base-36 digits, so bans can tell old from new) + 16 random bytes. */
 export function newSessionId(now: number): string {
@@ -69,16 +72,33 @@ export class Identity {
     return createHash('sha256').update(`${this.secret}:${ip}`).digest('base64url').slice(0, 22);
   }
 
-  /** Identity of a request; a new viewer session is remembered on the raw request for the cookie. */
+  /**
+   * Looks up the request's admin session once (the store may be Redis: asynchronous), for `of`. A store
+   * that does not answer makes the request a viewer's, never an error: the chat goes on without Redis.
+   */
+  async resolveAdmin(req: FastifyRequest): Promise<void> {
+    const raw = req.raw as RawRequest;
+    if (raw[ADMIN_SESSION] !== undefined) return;
+    try {
+      raw[ADMIN_SESSION] = (await this.admins.validate(parseCookies(req.headers.cookie).get(ADMIN_COOKIE))) ?? null;
+    } catch {
+      raw[ADMIN_SESSION] = null;
+    }
+  }
+
+  /**
+   * Identity of a request; a new viewer session is remembered on the raw request for the cookie. A
+   * moderator only when `resolveAdmin` found its session (the install hook does it for the socket routes).
+   */
   of(req: FastifyRequest): ClientIdentity {
     const cookies = parseCookies(req.headers.cookie);
     let sessionId = this.verify(cookies.get(VIEWER_COOKIE));
-    const raw = req.raw as IncomingMessage & { [NEW_SESSION]?: string };
+    const raw = req.raw as RawRequest;
     if (!sessionId) {
       sessionId = raw[NEW_SESSION] ?? newSessionId(Date.now());
       raw[NEW_SESSION] = sessionId;
     }
-    const admin = this.admins.validate(cookies.get(ADMIN_COOKIE));
+    const admin = raw[ADMIN_SESSION] ?? undefined;
     return { sessionId, ipHash: this.ipHash(req.ip), role: admin ? 'moderator' : 'viewer', ...(admin ? { adminSession: admin.id } : {}) };
   }
 
@@ -95,7 +115,9 @@ export class Identity {
     app.addHook('onRequest', async (req) => {
       // The OBS overlay's read-only socket has no session, so it gets no cookie.
       if (req.routeOptions.url === '/ws' && overlayRequested(req.query) !== false) return;
-      if (SESSION_ROUTES.has(req.routeOptions.url ?? '')) this.of(req);
+      if (!SESSION_ROUTES.has(req.routeOptions.url ?? '')) return;
+      await this.resolveAdmin(req);
+      this.of(req);
     });
     app.addHook('onSend', async (req, reply) => {
       const created = (req.raw as IncomingMessage & { [NEW_SESSION]?: string })[NEW_SESSION];

@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 
 /**
  * Requests per minute and per client address, by kind of route (config `rateLimits`): password attempts
@@ -14,6 +15,12 @@ export interface ApiLimits {
 
 export type ApiGroup = keyof ApiLimits;
 
+/** Several instances count one client's requests together in Redis (keys under `${prefix}:rl:`). */
+export interface SharedLimitStore {
+  redis: Redis;
+  prefix: string;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The limit this route counts against, when it differs from its plugin's (the login route). */
@@ -26,10 +33,12 @@ declare module 'fastify' {
  * What no plugin limits (the websockets with their own per-address and per-message limits, health and
  * metrics probes, nginx's token-checked callbacks) is not limited here.
  */
-export async function installRateLimits(app: FastifyInstance): Promise<void> {
+export async function installRateLimits(app: FastifyInstance, shared?: SharedLimitStore): Promise<void> {
   await app.register(rateLimit, {
     global: false,
     timeWindow: 60_000,
+    // Redis down: the requests are served (the wrong-password allowance still guards the login).
+    ...(shared ? { redis: shared.redis, nameSpace: `${shared.prefix}:rl:`, skipOnError: true } : {}),
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
       error: 'rate_limited',

@@ -22,6 +22,8 @@ export class NginxInstances {
   readonly web: NginxProcess;
   private readonly mediaModel: MediaNginxModel;
   private readonly webModel: WebNginxModel;
+  /** A web instance (ROLE=web) runs no media nginx: no RTMP, no HLS writing. */
+  private readonly withMedia: boolean;
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -30,6 +32,7 @@ export class NginxInstances {
     private readonly logger: Logger,
     redactor: Redactor,
   ) {
+    this.withMedia = config.role !== 'web';
     const workerUser = workerUserFor([config.dataDir, config.webRoot, ...(config.legacyFrontend ? [config.legacyFrontend.dir] : [])], [p.hlsDir]);
     if (workerUser && !workerUser.dropped) {
       logger.warn({ event: 'nginx_workers_root' }, 'nginx workers run as root because DATA_DIR or the web folder is not reachable by other users; use the systemd unit with a dedicated user in production');
@@ -61,6 +64,7 @@ export class NginxInstances {
       openFilesLimit: openFilesLimit(),
       recordingsRoot: path.join(config.dataDir, 'recordings'),
       ...(config.hlsBaseUrl ? { hlsOrigin: new URL(config.hlsBaseUrl).origin } : {}),
+      trustedProxies: config.trustedProxies,
     };
     const instance = (name: 'media' | 'web', prefix: string, ports: NginxProcessOptions['ports']) => {
       const { conf, pid } = nginxPaths(prefix);
@@ -79,13 +83,18 @@ export class NginxInstances {
   }
 
   up(): boolean {
-    return this.media.up() && this.web.up();
+    return (!this.withMedia || this.media.up()) && this.web.up();
   }
 
   /** Writes and checks both configurations, then starts (or adopts) web, then media. */
   async start(): Promise<void> {
-    const mediaChanged = writeConfig(this.p.nginx.conf, renderMediaConfig(this.mediaModel));
     const webChanged = writeConfig(this.p.web.conf, this.webConfig());
+    if (!this.withMedia) {
+      await this.web.test();
+      await this.web.start(webChanged);
+      return;
+    }
+    const mediaChanged = writeConfig(this.p.nginx.conf, renderMediaConfig(this.mediaModel));
     await Promise.all([this.media.test(), this.web.test()]);
     await this.web.start(webChanged);
     try {
@@ -105,7 +114,7 @@ export class NginxInstances {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.web.stop(), this.media.stop()]);
+    await Promise.all([this.web.stop(), ...(this.withMedia ? [this.media.stop()] : [])]);
   }
 
   /**

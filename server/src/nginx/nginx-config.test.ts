@@ -288,7 +288,7 @@ describe('renderMediaConfig and renderWebConfig', () => {
 const haveNginx = existsSync(NGINX) && existsSync(RTMP_MODULE) ? false : 'nginx with the rtmp module is not installed';
 
 describe('the generated configurations with the real nginx', () => {
-  for (const which of ['media', 'web', 'web with TLS'] as const) {
+  for (const which of ['media', 'web', 'web with TLS', 'web behind a load balancer'] as const) {
     test(`nginx -t accepts the ${which} configuration`, { skip: haveNginx }, async () => {
       const root = mkdtempSync(path.join(os.tmpdir(), 'cdp-nginx-'));
       try {
@@ -308,7 +308,7 @@ describe('the generated configurations with the real nginx', () => {
             tls = { port: await freePort(), certFile, keyFile };
           }
           text = renderWebConfig(
-            web({ prefix, httpPort: await freePort(), internalPort: await freePort(), hlsRoot, masterRoot: path.join(root, 'media', 'master'), webRoot: path.join(root, 'web'), pageRoot: path.join(root, 'www'), acmeRoot: path.join(root, 'acme'), tls }),
+            web({ prefix, httpPort: await freePort(), internalPort: await freePort(), hlsRoot, masterRoot: path.join(root, 'media', 'master'), webRoot: path.join(root, 'web'), pageRoot: path.join(root, 'www'), acmeRoot: path.join(root, 'acme'), tls, ...(which === 'web behind a load balancer' ? { trustedProxies: ['127.0.0.1', '10.0.0.0/24', '::1'] } : {}) }),
           );
         }
         for (const d of [p.logs, p.temp, path.join(hlsRoot, 'video'), path.join(root, 'media', 'master', 'video'), path.join(root, 'web'), path.join(root, 'www'), path.join(root, 'acme')]) mkdirSync(d, { recursive: true });
@@ -322,4 +322,13 @@ describe('the generated configurations with the real nginx', () => {
       }
     });
   }
+});
+
+describe('behind a load balancer (TRUSTED_PROXIES)', () => {
+  test("the client's address comes from X-Forwarded-For only when the balancer sent it", () => {
+    const conf = renderWebConfig(webModel({ trustedProxies: ['10.0.0.5', '10.0.1.0/24'] }));
+    const http = block(conf, /^http \{/m);
+    assert.deepEqual(lines(http).filter((l) => /^(set_real_ip_from|real_ip_)/.test(l)), ['set_real_ip_from 10.0.0.5;', 'set_real_ip_from 10.0.1.0/24;', 'real_ip_header X-Forwarded-For;', 'real_ip_recursive on;']);
+    assert.doesNotMatch(renderWebConfig(webModel()), /real_ip/, 'not without TRUSTED_PROXIES');
+  });
 });

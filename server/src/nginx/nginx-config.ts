@@ -44,6 +44,8 @@ export interface WebNginxModel {
    * for no more, so an unprivileged start does not log a failed setrlimit. Unknown: 65536.
    */
   openFilesLimit?: number;
+  /** Load balancers whose X-Forwarded-For is believed (addresses or CIDR ranges). */
+  trustedProxies?: string[];
   /**
    * DATA_DIR/recordings: served only through the internal /_recordings/ location, after the service
    * answered a request for a file with X-Accel-Redirect (it decides what is published).

@@ -38,7 +38,7 @@ ${MIME_TYPES}
     sendfile on;
     tcp_nopush on;
     tcp_nodelay on;
-    server_tokens off;
+    server_tokens off;${realIp(m)}
     keepalive_timeout 65;
     client_max_body_size 1m;
     gzip on;
@@ -262,4 +262,17 @@ ${app}
         root ${m.webRoot};
 ${app}
     }`;
+}
+
+/**
+ * Behind a load balancer (TRUSTED_PROXIES): the client's address is taken from X-Forwarded-For when the
+ * request came from one of them, so the per-address limits count viewers, not the load balancer.
+ */
+function realIp(m: WebNginxModel): string {
+  if (!m.trustedProxies?.length) return '';
+  return `
+    # The load balancers in front of this instance (TRUSTED_PROXIES): their X-Forwarded-For names the client.
+${m.trustedProxies.map((p) => `    set_real_ip_from ${p};`).join('\n')}
+    real_ip_header X-Forwarded-For;
+    real_ip_recursive on;`;
 }

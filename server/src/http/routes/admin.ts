@@ -11,6 +11,7 @@ import { SiteSchema, type SiteSettings } from '../../storage/site-settings.js';
 import type { HealthSample } from '../../observe/live-pipeline.js';
 import type { AdminSessions } from '../admin-sessions.js';
 import { AdminSignIn, type DeviceSigner } from '../admin-sign-in.js';
+import type { SignInAttempts } from '../admin-store/admin-store.js';
 import { ADMIN_COOKIE, parseCookies } from '../identity.js';
 import { limitRoutes, type ApiLimits } from '../rate-limits.js';
 
@@ -24,6 +25,13 @@ export interface AdminDeps {
   /** Cookies are Secure whatever the request: TLS is configured or PUBLIC_URL is https. */
   secureCookies: boolean;
   devices: DeviceSigner;
+  /** Wrong-password allowances (memory, or Redis across instances). */
+  attempts: SignInAttempts;
+  /**
+   * A web instance (ROLE=web): what only the origin holds answers 503 with where to go; the load
+   * balancer sends those paths to the origin (deploy/scaling.md).
+   */
+  originOnly?: boolean;
   rateLimits: ApiLimits;
   sessionTtlSec: number;
   site: SiteSettings;
@@ -88,6 +96,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** A route of the admin plugin that answers without a session (declared, never inferred from the URL). */
     open?: boolean;
+    /** The route changes what only the origin holds (the stream key, the site, the broadcasts' list). */
+    originOnly?: boolean;
   }
 }
 
@@ -101,16 +111,17 @@ export function adminRoutes(app: FastifyInstance, d: AdminDeps): void {
 }
 
 function adminPlugin(admin: FastifyInstance, d: AdminDeps): void {
-  const signIn = new AdminSignIn(d.devices, d.secureCookies);
+  const signIn = new AdminSignIn(d.devices, d.secureCookies, d.attempts);
   limitRoutes(admin, d.rateLimits, 'admin', (req) => (req.routeOptions.config?.apiGroup === 'login' ? signIn.attemptKey(req) : req.ip));
   // Everything here needs a session, and a CSRF token for changes — but the routes declared open.
   admin.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.routeOptions.config?.open === true) return;
-    const session = d.sessions.validate(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
+    const session = await d.sessions.validate(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
     if (!session) return reply.code(401).send({ error: 'unauthorized', message: 'Inicie sesión / sign in' });
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers['x-csrf-token'] !== session.csrf) {
       return reply.code(403).send({ error: 'csrf', message: 'Falta el token CSRF / missing CSRF token' });
     }
+    if (d.originOnly && req.routeOptions.config?.originOnly === true) return originOnlyReply(reply);
   });
   // A signed-in admin asking for a route that does not exist: the path is not echoed.
   admin.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not_found', message: 'No encontrado / not found' }));
@@ -124,30 +135,30 @@ function adminPlugin(admin: FastifyInstance, d: AdminDeps): void {
 /** Login (wrong passwords limited per address or per admin device), the session check, logout. */
 function signInRoutes(admin: FastifyInstance, d: AdminDeps, signIn: AdminSignIn): void {
   admin.post('/login', { config: { open: true, apiGroup: 'login' } }, async (req, reply) => {
-    const wait = signIn.waitSeconds(req);
+    const wait = await signIn.waitSeconds(req);
     if (wait > 0) {
       return reply.code(429).header('retry-after', String(wait)).send({ error: 'rate_limited', message: `Demasiados intentos; espere ${wait} s / too many attempts; wait ${wait} s` });
     }
     const body = Login.safeParse(req.body);
     if (!body.success) return bad(reply, body.error);
     if (!d.checkPassword(body.data.password)) {
-      signIn.failed(req);
+      await signIn.failed(req);
       d.logger.warn({ event: 'admin_login_failed', ip: req.ip }, 'admin login failed');
       return reply.code(401).send({ error: 'bad_password', message: 'Contraseña incorrecta / wrong password' });
     }
-    const s = d.sessions.create();
+    const s = await d.sessions.create();
     d.logger.info({ event: 'admin_login', ip: req.ip }, 'admin signed in');
     return reply.header('set-cookie', signIn.cookies(req, s.token, d.sessionTtlSec)).send({ csrfToken: s.csrf, expiresAt: s.expiresAt });
   });
 
   // Open to everyone: tells the page whether its cookie is still a session (no 401 in the console).
   admin.get('/session', { config: { open: true } }, async (req) => {
-    const session = d.sessions.validate(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
+    const session = await d.sessions.validate(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
     return session ? { signedIn: true, csrfToken: session.csrf } : { signedIn: false };
   });
 
   admin.post('/logout', async (req, reply) => {
-    d.sessions.destroy(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
+    await d.sessions.destroy(parseCookies(req.headers.cookie).get(ADMIN_COOKIE));
     return reply.header('set-cookie', signIn.sessionCookie(req, '', 0)).send({ ok: true });
   });
 
@@ -158,7 +169,8 @@ function dashboardRoutes(admin: FastifyInstance, d: AdminDeps): void {
   admin.get('/overview', async () => ({ ...d.overview(), obsServer: d.obsServer }));
   admin.get('/health/history', async () => ({ samples: d.healthHistory() }));
   admin.get('/site', async () => d.site.get());
-  admin.put('/site', async (req, reply) => {
+  const origin = { config: { originOnly: true } };
+  admin.put('/site', origin, async (req, reply) => {
     const body = SiteChange.safeParse(req.body);
     if (!body.success) return bad(reply, body.error);
     const site = d.site.update(body.data);
@@ -168,8 +180,8 @@ function dashboardRoutes(admin: FastifyInstance, d: AdminDeps): void {
   });
 
   // ── stream key ──
-  admin.get('/stream-keys', async () => ({ keys: d.auth.keys().map((k) => ({ id: k.id, source: k.source, createdAt: k.createdAt, key: k.key })) }));
-  admin.post('/stream-keys/rotate', async (_req, reply) => {
+  admin.get('/stream-keys', origin, async () => ({ keys: d.auth.keys().map((k) => ({ id: k.id, source: k.source, createdAt: k.createdAt, key: k.key })) }));
+  admin.post('/stream-keys/rotate', origin, async (_req, reply) => {
     try {
       const key = d.auth.rotate();
       d.logger.info({ event: 'stream_key_rotated', id: key.id }, 'stream key rotated');
@@ -227,7 +239,7 @@ function moderationRoutes(admin: FastifyInstance, d: AdminDeps): void {
     return { pinned: pinned ? toPublic(pinned) : null };
   });
 
-  admin.get('/stream-sessions', async () => ({ sessions: d.streamSessions.recent(50) }));
+  admin.get('/stream-sessions', { config: { originOnly: true } }, async () => ({ sessions: d.streamSessions.recent(50) }));
 
 }
 
@@ -254,5 +266,23 @@ function exportRoute(admin: FastifyInstance, d: AdminDeps): void {
         .send(chatCsv(messages));
     }
     return reply.header('content-disposition', `attachment; filename="${name}.json"`).send({ from, to, messages: rows });
+  });
+}
+
+/** Paths of the admin route sets that only the origin registers (simulcast, recordings). */
+export const ORIGIN_ONLY_PREFIXES = ['/simulcast', '/recordings'] as const;
+
+/** On a web instance: the origin's route sets answer 503 with where to go, behind the same guard. */
+export function originOnlyRoutes(admin: FastifyInstance): void {
+  for (const prefix of ORIGIN_ONLY_PREFIXES) {
+    for (const url of [prefix, `${prefix}/*`]) admin.all(url, { config: { originOnly: true } }, async (_req, reply) => originOnlyReply(reply));
+  }
+}
+
+function originOnlyReply(reply: FastifyReply): FastifyReply {
+  return reply.code(503).send({
+    error: 'origin_only',
+    message:
+      'Esto lo atiende el servidor de origen (ROLE=origin); el balanceador envía esta ruta allí (deploy/scaling.md) / this is served by the origin instance; the load balancer routes it there',
   });
 }

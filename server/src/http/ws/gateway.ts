@@ -51,7 +51,7 @@ export interface GatewayOptions<Out extends object = ServerMessage> {
   /** The per-address count shared with the other endpoint, so both count against one cap. */
   quota?: SocketQuota;
   /** Whether a moderator socket's admin session still holds; asked before each of its frames. */
-  stillModerator?: (adminSession: string) => boolean;
+  stillModerator?: (adminSession: string) => boolean | Promise<boolean>;
   path?: string;
   /** Whether `?overlay=1` opens a read-only socket here (the OBS chat overlay on /ws). */
   allowOverlay?: boolean;
@@ -146,7 +146,7 @@ export class WsGateway<Out extends object = ServerMessage> {
     app.get(this.o.path ?? '/ws', { websocket: true, ...(guard ? { preValidation: guard } : {}) }, (socket, req) => this.accept(socket, req));
     this.pinger = setInterval(() => {
       for (const entry of this.clients.values()) {
-        this.checkModerator(entry.client);
+        void this.checkModerator(entry.client);
         if (!entry.alive) entry.socket.terminate();
         else {
           entry.alive = false;
@@ -207,9 +207,15 @@ export class WsGateway<Out extends object = ServerMessage> {
   }
 
   /** A moderator whose admin session ended (logout, expiry) is demoted before anything else it does. */
-  private checkModerator(client: WsClient<Out>): void {
+  private async checkModerator(client: WsClient<Out>): Promise<void> {
     if (client.role !== 'moderator' || !this.o.stillModerator) return;
-    if (!client.adminSession || !this.o.stillModerator(client.adminSession)) this.demoteClient(client);
+    let still = false;
+    try {
+      still = client.adminSession !== undefined && (await this.o.stillModerator(client.adminSession));
+    } catch {
+      // The session store did not answer: fail closed (the admin page signs in again to moderate).
+    }
+    if (!still) this.demoteClient(client);
   }
 
   private demoteClient(client: WsClient<Out>): void {
@@ -245,7 +251,7 @@ export class WsGateway<Out extends object = ServerMessage> {
       fail('read_only', 'Esta conexión solo lee el chat / this connection only reads the chat');
       return;
     }
-    this.checkModerator(client);
+    if (client.role === 'moderator') await this.checkModerator(client);
     let parsed: unknown;
     try {
       parsed = JSON.parse(String(data));

@@ -12,6 +12,7 @@ import { createLogger } from '../../log/logger.js';
 import { Redactor } from '../../log/redactor.js';
 import { openDatabase, type Db } from '../../storage/database.js';
 import { AdminSessions } from '../admin-sessions.js';
+import { SqliteAdminSessionStore } from '../admin-store/sqlite-admin-store.js';
 import { endModeratorSockets } from './moderator-sockets.js';
 
 const logger = createLogger('silent', new Redactor());
@@ -43,14 +44,14 @@ describe('signing out demotes the sockets of that admin session', () => {
   });
 
   test('on one machine: both endpoints are told, with the session id, not the token', async () => {
-    const sessions = new AdminSessions(db, 3600_000);
+    const sessions = new AdminSessions(new SqliteAdminSessionStore(db), 3600_000);
     const bus = new MemoryBus();
     const ws = recorder();
     const legacy = recorder();
     endModeratorSockets(sessions, bus, [ws, legacy], logger);
-    const s = sessions.create();
-    const id = sessions.validate(s.token)!.id;
-    sessions.destroy(s.token);
+    const s = await sessions.create();
+    const id = (await sessions.validate(s.token))!.id;
+    await sessions.destroy(s.token);
     await waitUntil(() => ws.demoted.length === 1);
     assert.deepEqual([ws.demoted, legacy.demoted], [[id], [id]]);
     assert.notEqual(id, s.token);
@@ -79,15 +80,15 @@ describe('signing out demotes the sockets of that admin session', () => {
         await b.ready();
         return b;
       };
-      const sessionsA = new AdminSessions(db, 3600_000);
-      const sessionsB = new AdminSessions(db, 3600_000);
+      const sessionsA = new AdminSessions(new SqliteAdminSessionStore(db), 3600_000);
+      const sessionsB = new AdminSessions(new SqliteAdminSessionStore(db), 3600_000);
       const onA = recorder();
       const onB = recorder();
       endModeratorSockets(sessionsA, await bus(), [onA], logger);
       endModeratorSockets(sessionsB, await bus(), [onB], logger);
-      const s = sessionsA.create();
-      const id = sessionsA.validate(s.token)!.id;
-      sessionsA.destroy(s.token);
+      const s = await sessionsA.create();
+      const id = (await sessionsA.validate(s.token))!.id;
+      await sessionsA.destroy(s.token);
       await waitUntil(() => onA.demoted.length === 1 && onB.demoted.length === 1);
       assert.deepEqual([onA.demoted, onB.demoted], [[id], [id]]);
     });
