@@ -2,7 +2,8 @@
  * Beyond one machine (issue 18), with real processes on loopback: one origin (ROLE=origin), two web
  * instances (ROLE=web), a real redis-server (persistent, so a restart keeps what it acknowledged) and the
  * load balancer of deploy/load-balancer/ run by a real nginx. Chromium and chat clients go through the
- * load balancer only; /video/ goes to the origin's own web nginx (the edge cache is wired in separately).
+ * load balancer only; the balancer sends /video/ to a real nginx edge cache (deploy/edge/) in front of the
+ * origin, as the scaling guide draws it.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { startEdge, type EdgeHandle } from '../helpers/edge.js';
 import { startLoadBalancer, type LoadBalancer } from '../helpers/load-balancer.js';
 import { cleanupService, ensureBuilt, freePort, publish, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -60,6 +62,8 @@ describe('one origin, two web instances, Redis and a load balancer (Chromium thr
   let web1: ServiceHandle;
   let web2: ServiceHandle;
   let lb: LoadBalancer;
+  let edge: EdgeHandle;
+  let edgeDir: string;
   let browser: Browser;
   let publisher: Publisher;
   let web: ReturnType<typeof snapshotWebDist>;
@@ -78,7 +82,9 @@ describe('one origin, two web instances, Redis and a load balancer (Chromium thr
     const shared = { REDIS_URL: redis.url, ADMIN_PASSWORD: PASSWORD, PUBLIC_URL: `http://127.0.0.1:${lbPort}`, WEB_ROOT: web.dir, TRUSTED_PROXIES: '127.0.0.1' };
     origin = await startService({ ...shared, ROLE: 'origin' });
     [web1, web2] = await Promise.all([startService({ ...shared, ROLE: 'web' }), startService({ ...shared, ROLE: 'web' })]);
-    lb = await startLoadBalancer({ web: [web1.httpPort, web2.httpPort], origin: origin.httpPort, port: lbPort });
+    edgeDir = mkdtempSync(path.join(os.tmpdir(), 'cdp-topology-edge-'));
+    edge = await startEdge({ originUrl: `http://127.0.0.1:${origin.httpPort}`, port: await freePort(), dir: edgeDir });
+    lb = await startLoadBalancer({ web: [web1.httpPort, web2.httpPort], origin: origin.httpPort, video: Number(new URL(edge.url).port), port: lbPort });
     browser = await launchBrowser();
   });
 
@@ -88,6 +94,8 @@ describe('one origin, two web instances, Redis and a load balancer (Chromium thr
     await browser?.close().catch(() => {});
     await publisher?.stop();
     await lb?.stop();
+    await edge?.stop();
+    if (edgeDir) rmSync(edgeDir, { recursive: true, force: true });
     for (const s of [web1, web2, origin]) await cleanupService(s);
     await redis?.stop();
     if (redisDir) rmSync(redisDir, { recursive: true, force: true });
@@ -219,8 +227,13 @@ describe('one origin, two web instances, Redis and a load balancer (Chromium thr
     t.diagnostic(`viewer count right ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
     const kept = await history();
     for (const id of acknowledged) assert.ok(kept.includes(id), `acknowledged message ${id} kept`);
-    // The stream plays on through all of it.
+    // The stream plays on through all of it, its video through the edge: the edge answered the browsers'
+    // segments (from its cache after the first viewer), and the origin saw each segment at most once from it.
     await waitForPlaying(viewers[0]!.v.page, 30_000, 1);
+    await waitFor('the edge to log what it served', async () => /\.ts" 200 .* cache=HIT/.test(readFileSync(edge.accessLog, 'utf8')), 10_000, 500);
+    const fromOrigin = accessLog(origin).split('\n').map((l) => /GET (\/video\/\S+\.ts)/.exec(l)?.[1]).filter((u): u is string => Boolean(u));
+    assert.ok(fromOrigin.length > 0, 'the edge fetched segments from the origin');
+    assert.equal(new Set(fromOrigin).size, fromOrigin.length, 'each segment left the origin once, for the edge');
   });
 
   test('Redis restarted mid-service: the chat recovers by itself and nothing acknowledged is lost', async (t) => {

@@ -92,7 +92,7 @@ export interface WebStreamOptions {
 export function webStream(o: WebStreamOptions): StreamParts {
   const shared = o.chatSide.backend.shared;
   if (!shared) throw new Error('ROLE=web necesita REDIS_URL / requires REDIS_URL');
-  const remote = new RemoteStream((since) => offlineStatus(o.ladder, since), Date.now());
+  const remote = new RemoteStream((since) => offlineStatus(o.ladder, since), Date.now(), o.config.hlsBaseUrl ?? '');
   const follower = new StreamStateFollower({ redis: shared.redis, prefix: shared.prefix, logger: o.logger, remote, onSnapshot: (s) => mirrorSite(o, s) });
   return {
     view: {

@@ -71,3 +71,20 @@ describe('a web instance follows the origin', () => {
     assert.equal(remote.state.state, 'offline');
   });
 });
+
+describe('a web instance serves HLS from its own HLS_BASE_URL', () => {
+  test("the origin's /video/ URLs are rebased on this instance's edge; without one they stay on this site", () => {
+    const fromOrigin = (at: number): StreamSnapshot => {
+      const s = snapshot(at, 1, 'live', [{ ...rendition('source'), url: 'https://origin.iglesia.cl/video/envivo/index.m3u8' }]);
+      return { ...s, status: { ...s.status, master: 'https://origin.iglesia.cl/video/envivo.m3u8' } };
+    };
+    const edged = new RemoteStream(offline, 0, 'https://video.iglesia.cl');
+    edged.apply(fromOrigin(1000), 1000);
+    assert.equal(edged.status().master, 'https://video.iglesia.cl/video/envivo.m3u8');
+    assert.deepEqual(edged.status().renditions.map((r) => r.url), ['https://video.iglesia.cl/video/envivo/index.m3u8']);
+    const own = new RemoteStream(offline, 0);
+    own.apply(fromOrigin(1000), 1000);
+    assert.equal(own.status().master, '/video/envivo.m3u8');
+    assert.deepEqual(own.status().renditions.map((r) => r.url), ['/video/envivo/index.m3u8']);
+  });
+});

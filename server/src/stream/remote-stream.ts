@@ -41,6 +41,8 @@ export class RemoteStream {
     /** The status of a stream that is not on (name and master from this instance's own ladder). */
     private readonly offline: (since: number) => StreamStatus,
     private readonly startedAt: number,
+    /** This instance's HLS_BASE_URL ('' for its own site): viewers here fetch /video/ from there, whatever the origin's. */
+    private readonly hlsBase = '',
   ) {}
 
   get state(): RemoteState {
@@ -65,7 +67,9 @@ export class RemoteStream {
   }
 
   status(): StreamStatus {
-    return this.current?.status ?? this.offline(this.startedAt);
+    const s = this.current?.status;
+    if (!s) return this.offline(this.startedAt);
+    return { ...s, master: rebase(s.master, this.hlsBase), renditions: s.renditions.map((r) => ({ ...r, url: rebase(r.url, this.hlsBase) })) };
   }
 
   health(): IngestHealth {
@@ -98,6 +102,12 @@ export class RemoteStream {
   private emit(state: RemoteState, previous: RemoteState): void {
     for (const l of this.listeners) l(state, previous);
   }
+}
+
+/** A /video/ URL as this instance's viewers fetch it: the origin's host (or its edge) replaced by ours. */
+function rebase(url: string, hlsBase: string): string {
+  const at = url.indexOf('/video/');
+  return at < 0 ? url : hlsBase + url.slice(at);
 }
 
 const renditionsKey = (s: StreamStatus) => JSON.stringify(s.renditions);
