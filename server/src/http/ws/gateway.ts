@@ -293,7 +293,10 @@ export class WsGateway<Out extends object = ServerMessage> {
    */
   private dropSlow(entry: Entry<Out>): void {
     entry.dropped = true;
-    if (entry.mailbox) this.fanout?.forget(entry.mailbox);
+    if (entry.mailbox) {
+      this.mailboxes.delete(entry.mailbox);
+      this.fanout?.forget(entry.mailbox);
+    }
     this.o.logger.warn({ event: 'ws_slow_consumer', client: entry.client.id, bufferedBytes: entry.socket.bufferedAmount }, 'closing a websocket that stopped reading');
     entry.socket.close(WS_CLOSE.tooSlow, 'demasiado lento / too slow: unread data over the limit');
     setTimeout(() => entry.socket.terminate(), 2000).unref();
