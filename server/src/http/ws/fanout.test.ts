@@ -72,7 +72,8 @@ describe('batched fan-out', () => {
   test('over the frame budget, waiting sockets get fuller frames later: every message once, in order', () => {
     const clock = manualClock();
     // 40 frames/s × 50 ms = 2 frames per tick.
-    const fanout = new BatchFanout({ tickMs: 50, framesPerSecond: 40, schedule: clock.schedule });
+    // A clock that never moves: every tick is on time, whatever the machine's load.
+    const fanout = new BatchFanout({ tickMs: 50, framesPerSecond: 40, schedule: clock.schedule, now: () => 0 });
     assert.equal(fanout.perTick, 2);
     const sockets = Array.from({ length: 5 }, recorder);
     const boxes = sockets.map((s) => s.box);
@@ -85,6 +86,30 @@ describe('batched fan-out', () => {
     for (const s of sockets) assert.deepEqual(s.decoded(), messages);
     assert.deepEqual(sockets.map((s) => s.frames.length), [2, 2, 1, 1, 1], 'the later sockets got every message in one frame');
     assert.equal(fanout.framesWritten, 7);
+  });
+
+  test('a tick that comes late writes its share for the time that passed (at most four ticks), so waits do not stretch', () => {
+    const clock = manualClock();
+    let now = 0;
+    // 40 frames/s × 50 ms = 2 frames per tick on time.
+    const fanout = new BatchFanout({ tickMs: 50, framesPerSecond: 40, schedule: clock.schedule, now: () => now });
+    const sockets = Array.from({ length: 20 }, recorder);
+    fanout.broadcast(JSON.stringify(messages[0]), sockets.map((s) => s.box));
+    const written = () => sockets.filter((s) => s.frames.length > 0).length;
+    now += 50;
+    clock.tick();
+    assert.equal(written(), 2, 'on time: one tick of budget');
+    now += 150;
+    clock.tick();
+    assert.equal(written(), 2 + 6, '150 ms late: three ticks of budget');
+    now += 1000;
+    clock.tick();
+    assert.equal(written(), 8 + 8, 'a second late: capped at four ticks');
+    for (let i = 0; i < 10 && clock.armed; i++) {
+      now += 50;
+      clock.tick();
+    }
+    for (const s of sockets) assert.deepEqual(s.decoded(), [messages[0]]);
   });
 
   test("a reply to a socket's own frame goes out at once, after what was pending for it", () => {

@@ -32,6 +32,8 @@ export interface FanoutOptions {
   framesPerSecond: number;
   /** Runs `fn` after `ms`; returns a cancel function. Tests pass a manual clock. */
   schedule?: (fn: () => void, ms: number) => () => void;
+  /** Milliseconds, monotonic enough for the budget (default performance.now). */
+  now?: () => number;
 }
 
 export const FANOUT_DEFAULTS = { tickMs: 50, framesPerSecond: 25_000 } as const;
@@ -56,14 +58,29 @@ export class BatchFanout {
   private head = 0;
   private seq = 0;
   private cancel: (() => void) | null = null;
+  private lastTick = 0;
   /** Frames written by the timer since start (for tests and metrics). */
   framesWritten = 0;
 
   constructor(private readonly o: FanoutOptions) {}
 
-  /** Batch frames written per tick at most. */
+  /** Batch frames written per tick at most, when the tick comes on time. */
   get perTick(): number {
-    return Math.max(1, Math.floor((this.o.framesPerSecond * this.o.tickMs) / 1000));
+    return this.budget(this.o.tickMs);
+  }
+
+  /**
+   * The frames this tick may write: its share of `framesPerSecond` for the time since the last tick, so a
+   * tick that comes late (a busy machine) catches up instead of stretching every socket's wait; at most
+   * four ticks' worth at once.
+   */
+  private budget(elapsedMs: number): number {
+    const ms = Math.min(Math.max(elapsedMs, this.o.tickMs), 4 * this.o.tickMs);
+    return Math.max(1, Math.floor((this.o.framesPerSecond * ms) / 1000));
+  }
+
+  private now(): number {
+    return (this.o.now ?? performance.now.bind(performance))();
   }
 
   /** One broadcast message, already serialised, for every one of these mailboxes. */
@@ -114,7 +131,9 @@ export class BatchFanout {
   private tick(): void {
     this.cancel = null;
     const shared = new Map<string, Buffer>();
-    let budget = this.perTick;
+    const now = this.now();
+    let budget = this.budget(now - this.lastTick);
+    this.lastTick = now;
     while (budget > 0 && this.head < this.queue.length) {
       const b = this.queue[this.head++]!;
       b.queued = false;
@@ -137,10 +156,13 @@ export class BatchFanout {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    if (this.queue.length > 0) this.arm();
+    if (this.queue.length > 0) this.arm(true);
   }
 
-  private arm(): void {
-    if (!this.cancel) this.cancel = (this.o.schedule ?? realSchedule)(() => this.tick(), this.o.tickMs);
+  /** `fromTick`: a pass goes on (its budget counts from that tick); otherwise the first message after idling. */
+  private arm(fromTick = false): void {
+    if (this.cancel) return;
+    if (!fromTick) this.lastTick = this.now();
+    this.cancel = (this.o.schedule ?? realSchedule)(() => this.tick(), this.o.tickMs);
   }
 }
