@@ -51,6 +51,8 @@ export interface GatewayOptions<Out extends object = ServerMessage> {
    * buffered forever.
    */
   maxBufferedBytes?: number;
+  /** How long a too-slow socket's close handshake may take before it is cut (default 2 s). */
+  slowCloseGraceMs?: number;
   /** Sockets may opt in to `batch` frames with `?batch=1` (the /ws protocol; see fanout.ts). */
   batching?: Omit<FanoutOptions, 'schedule'>;
   /** The clock that stamps frames on arrival (tests pass their own). */
@@ -289,7 +291,7 @@ export class WsGateway<Out extends object = ServerMessage> {
 
   /**
    * 4001 "too slow": the close frame queues behind what the client has not read, so the socket is cut
-   * after 2 s whatever happens; its buffered data is freed then.
+   * after `slowCloseGraceMs` (2 s) whatever happens; its buffered data is freed then.
    */
   private dropSlow(entry: Entry<Out>): void {
     entry.dropped = true;
@@ -299,7 +301,7 @@ export class WsGateway<Out extends object = ServerMessage> {
     }
     this.o.logger.warn({ event: 'ws_slow_consumer', client: entry.client.id, bufferedBytes: entry.socket.bufferedAmount }, 'closing a websocket that stopped reading');
     entry.socket.close(WS_CLOSE.tooSlow, 'demasiado lento / too slow: unread data over the limit');
-    setTimeout(() => entry.socket.terminate(), 2000).unref();
+    setTimeout(() => entry.socket.terminate(), this.o.slowCloseGraceMs ?? 2000).unref();
   }
 
   private async receive(client: WsClient<Out>, socket: WebSocket, data: unknown, isBinary: boolean): Promise<void> {
