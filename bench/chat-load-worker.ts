@@ -58,6 +58,8 @@ export interface ConnectResult {
 export interface Progress {
   type: 'progress';
   delivered: number;
+  /** Deliveries of an earlier phase's messages (a backlog the service is still paying for). */
+  stale: number;
   sent: number;
   acked: number;
   answered: number;
@@ -93,6 +95,8 @@ export interface WorkerReport {
 
 const MARK = 'cdpbench ';
 const CHAT_PREFIX = '{"type":"chat"';
+/** A /ws batch frame (sockets that connected with ?batch=1): its chat messages are found the same way. */
+const BATCH_PREFIX = '{"type":"batch"';
 const TEXT_KEY = '"text":"cdpbench ';
 
 const send = (m: unknown) => process.send?.(m);
@@ -129,10 +133,14 @@ function newPhase(phase: number, workers: number, maxSeq: number, capacity: numb
   };
 }
 
-function onChat(s: string, at: bigint): void {
+/** Every bench chat message in a frame (one, or a batch's many), timed at the frame's arrival. */
+function onChats(s: string, at: bigint): void {
+  // Bounded: each pass moves past one occurrence.
+  for (let i = s.indexOf(TEXT_KEY); i >= 0; i = s.indexOf(TEXT_KEY, i + TEXT_KEY.length)) onChat(s, i, at);
+}
+
+function onChat(s: string, i: number, at: bigint): void {
   // {"type":"chat","message":{"id":…,"nick":…,"text":"cdpbench P W SEQ NS",…}} — parsed without JSON.parse.
-  const i = s.indexOf(TEXT_KEY);
-  if (i < 0) return;
   const start = i + TEXT_KEY.length;
   const parts = s.slice(start, s.indexOf('"', start)).split(' ');
   if (Number(parts[0]) !== ph.phase) {
@@ -162,7 +170,21 @@ function onMessage(this: Tagged, data: Buffer): void {
   const at = process.hrtime.bigint();
   const s = data.toString('utf8');
   if (s.startsWith(CHAT_PREFIX)) {
-    onChat(s, at);
+    onChats(s, at);
+    return;
+  }
+  if (s.startsWith(BATCH_PREFIX)) {
+    onChats(s, at);
+    // A reply to this socket's own frame (ack, error, welcome) may ride in its batch: only then parse it.
+    if (!s.includes('"type":"ack"') && !s.includes('"type":"error"') && !s.includes('"type":"welcome"')) return;
+    let b: { messages?: { type?: string }[] };
+    try {
+      b = JSON.parse(s) as typeof b;
+    } catch {
+      bump(ph.otherErrors, 'bad_json');
+      return;
+    }
+    for (const m of b.messages ?? []) if (m.type !== 'chat') onOther.call(this, m);
     return;
   }
   let m: { type?: string; code?: string; clientId?: string };
@@ -172,6 +194,10 @@ function onMessage(this: Tagged, data: Buffer): void {
     bump(ph.otherErrors, 'bad_json');
     return;
   }
+  onOther.call(this, m);
+}
+
+function onOther(this: Tagged, m: { type?: string; code?: string; clientId?: string }): void {
   if (m.type === 'welcome') this.welcomed?.();
   else if (m.type === 'ack') {
     const [p, , k] = (m.clientId ?? '').split('-').map(Number);
@@ -323,7 +349,7 @@ process.on('message', (m: ParentMsg) => {
       break;
     case 'progress': {
       const answered = ph.acked + Object.values(ph.sendErrors).reduce((a, b) => a + b, 0);
-      const p: Progress = { type: 'progress', delivered: delivered(), sent: ph.sent, acked: ph.acked, answered, done: !ph.scheduled };
+      const p: Progress = { type: 'progress', delivered: delivered(), stale: ph.stale, sent: ph.sent, acked: ph.acked, answered, done: !ph.scheduled };
       send(p);
       break;
     }

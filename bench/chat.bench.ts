@@ -48,7 +48,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
 import { cleanupService, startService, type ServiceHandle } from '../test/helpers/platform.js';
 import { adminCall, adminLogin } from '../test/helpers/ws-client.js';
@@ -87,15 +87,15 @@ const CHAT_CONFIG = { chat: { ipRatePerSecond: 1000, ipBurst: 1000, maxSocketsPe
 
 /** Each worker of each size (and of each run) binds its own loopback address: no TIME_WAIT port clashes. */
 const sourceAddress = (sizeIndex: number, worker: number) => `127.${10 + (process.pid % 200)}.${sizeIndex + 1}.${worker + 2}`;
-const log = (s: string) => process.stderr.write(`[chat-bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+export const log = (s: string) => process.stderr.write(`[chat-bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const nowNs = () => process.hrtime.bigint();
 
 // ── cleanup: whatever happens, no worker, service or nginx outlives the bench ──
 const workers = new Set<ChildProcess>();
-const services = new Set<ServiceHandle>();
-function killNginxSync(s: ServiceHandle): void {
+export const services = new Set<ServiceHandle>();
+export function killNginxSync(s: ServiceHandle): void {
   for (const prefix of ['nginx', 'nginx-web']) {
     try {
       const pid = Number(readFileSync(path.join(s.dataDir, prefix, 'nginx.pid'), 'utf8').trim());
@@ -125,14 +125,14 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 // ── load workers ──
-interface Worker {
+export interface Worker {
   proc: ChildProcess;
   index: number;
   waitFor<T>(type: string, timeoutMs: number): Promise<T>;
   send(m: ParentMsg): void;
 }
 
-function startWorker(index: number): Promise<Worker> {
+export function startWorker(index: number): Promise<Worker> {
   const proc = fork(WORKER_FILE, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: ROOT });
   workers.add(proc);
   proc.once('exit', () => workers.delete(proc));
@@ -167,7 +167,7 @@ function startWorker(index: number): Promise<Worker> {
   return w.waitFor<unknown>('ready', 30_000).then(() => w);
 }
 
-async function stopWorker(w: Worker): Promise<void> {
+export async function stopWorker(w: Worker): Promise<void> {
   if (w.proc.exitCode !== null || w.proc.signalCode !== null) return;
   const exited = new Promise((r) => w.proc.once('exit', r));
   try {
@@ -180,7 +180,7 @@ async function stopWorker(w: Worker): Promise<void> {
 }
 
 // ── /proc readings ──
-const rssMB = (pid: number) => {
+export const rssMB = (pid: number) => {
   const kb = statusKb(pid, 'VmRSS');
   return kb === null ? null : round(kb / 1024, 1);
 };
@@ -213,13 +213,13 @@ async function waitQuiet(ours: number[]): Promise<{ waitedS: number; othersCores
 }
 
 // ── the probe socket through nginx ──
-interface Probe {
+export interface Probe {
   hist: RecordableHistogram;
   received: number;
   reset(phase: number): void;
   close(): void;
 }
-async function probeThroughNginx(httpPort: number): Promise<Probe> {
+export async function probeThroughNginx(httpPort: number): Promise<Probe> {
   const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/ws`, { perMessageDeflate: false, handshakeTimeout: 10_000 });
   let phase = -1;
   const p: Probe = {
@@ -267,14 +267,14 @@ const pct = (h: RecordableHistogram) =>
     count: h.count,
   };
 
-interface PhaseSpec {
+export interface PhaseSpec {
   name: string;
   rate: number;
   seconds: number;
 }
 
 /** One traffic phase on already-connected sockets: schedule, measure the window, drain, collect. */
-async function runPhase(spec: PhaseSpec, phase: number, ctx: { sockets: number; pid: number; ws: Worker[]; open: number; probe: Probe }): Promise<Record<string, unknown>> {
+export async function runPhase(spec: PhaseSpec, phase: number, ctx: { sockets: number; pid: number; ws: Worker[]; open: number; probe: Probe }): Promise<Record<string, unknown>> {
   const { pid, ws, open, probe } = ctx;
   const tck = clkTck();
   const quiet = await waitQuiet([pid, process.pid, ...ws.map((w) => w.proc.pid!)]);
@@ -323,6 +323,7 @@ async function runPhase(spec: PhaseSpec, phase: number, ctx: { sockets: number; 
   const progress = () =>
     Promise.all(ws.map((w) => (w.send({ cmd: 'progress' }), w.waitFor<Progress>('progress', 10_000)))).then((ps) => ({
       delivered: ps.reduce((a, p) => a + p.delivered, 0),
+      stale: ps.reduce((a, p) => a + p.stale, 0),
       acked: ps.reduce((a, p) => a + p.acked, 0),
       done: ps.every((p) => p.done && p.answered >= p.sent),
     }));
@@ -419,6 +420,8 @@ async function runPhase(spec: PhaseSpec, phase: number, ctx: { sockets: number; 
       stale: reports.reduce((a, r) => a + r.stale, 0),
       offeredPerSecond: offeredPerS,
       deliveredByWindowEnd: atWindowEnd.delivered,
+      /** Deliveries of an earlier phase's messages by the window's end: work the service did in this window too. */
+      staleByWindowEnd: atWindowEnd.stale,
       achievedPerSecondDuringWindow: Math.round(achievedPerS),
     },
     latencyMs: lat,
@@ -541,7 +544,7 @@ async function runSize(sockets: number, sizeIndex: number): Promise<Record<strin
   }
 }
 
-function ulimitN(): { soft: string; hard: string } {
+export function ulimitN(): { soft: string; hard: string } {
   const q = (flag: string) => spawnSync('sh', ['-c', `ulimit ${flag}`], { encoding: 'utf8', timeout: 5000 }).stdout.trim();
   return { soft: q('-Sn'), hard: q('-Hn') };
 }
@@ -624,10 +627,13 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    log(`FAILED: ${err.stack ?? err.message}`);
-    process.exit(1);
-  },
-);
+// Run only as a script: bench/fanout.bench.ts imports the pieces above.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    () => process.exit(0),
+    (err: Error) => {
+      log(`FAILED: ${err.stack ?? err.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -37,6 +37,22 @@ export type ServerMessage<M = PublicMessage, S = StreamStatus, R = 'viewer' | 'm
   /** Sent on connect (with the reader's role) and whenever a moderator changes it (without). */
   | { type: 'chat-settings'; slowModeSeconds: number; role?: R };
 
+/**
+ * What a /ws socket that opted in to batching (`/ws?batch=1`) receives for broadcasts: every message
+ * broadcast within one fan-out tick (`chat.batchMs`, default 50 ms; longer under a large audience, see the
+ * README's "Chat" section), in the order the server broadcast them, as ONE websocket frame. A reply to the
+ * socket's own frame (`welcome`, `ack`, `error`…) comes after the messages broadcast before it, either in
+ * the same `batch` or as its own single frame. Sockets that did not opt in receive the same messages as
+ * single frames; `batch` never nests.
+ */
+export interface BatchFrame<Msg = ServerMessage> {
+  type: 'batch';
+  messages: Msg[];
+}
+
+/** One /ws text frame, server → client: a single message, or (opted-in sockets) a batch of them. */
+export type ServerFrame<Msg = ServerMessage> = Msg | BatchFrame<Msg>;
+
 /** Every /ws message, client → server (the server validates them with zod in chat/protocol.ts). */
 export type ClientMessage = { type: 'hello'; nick: string } | { type: 'chat'; text: string; clientId: string };
 

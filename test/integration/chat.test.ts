@@ -301,7 +301,7 @@ describe('live chat on the websocket, new and legacy clients', { timeout: 240_00
       mod.send({ type: 'chat', text: `${i} ${text}`, clientId: `flood${i}` });
       if (i % 500 === 499) await mod.next((m) => m.clientId === `flood${i}`, 'flood ack', 20_000);
     }
-    await waitFor('the slow consumer dropped', () => svc.logs().includes('dropping a websocket that stopped reading'), 20_000, 200);
+    await waitFor('the slow consumer dropped', () => svc.logs().includes('closing a websocket that stopped reading'), 20_000, 200);
     const fast = await joined('Rápido');
     assert.equal(fast.closed, null, 'a reading client is unaffected');
     assert.equal((await fetch(`${svc.base}/healthz`)).status, 200);

@@ -55,7 +55,8 @@ export async function buildChatSide(o: ChatSideOptions) {
     quota: new SocketQuota(config.chat.maxSocketsPerIp),
     stillModerator: (id: string) => adminSessions.active(id),
   };
-  const gateway = new WsGateway({ ...sockets, allowOverlay: true, beforeUpgrade: socketOriginGuard(origins, logger, '/ws') });
+  const batching = { tickMs: config.chat.batchMs, framesPerSecond: config.chat.fanoutFramesPerSecond };
+  const gateway = new WsGateway({ ...sockets, allowOverlay: true, batching, beforeUpgrade: socketOriginGuard(origins, logger, '/ws') });
   const legacyGateway = new WsGateway<LegacyServerFrame>({ ...sockets, ...legacyCodec, beforeUpgrade: socketOriginGuard(origins, logger, legacyCodec.path) });
   const chat = new ChatService(backend.store, backend.bus, config.chat, logger);
   await chat.start();

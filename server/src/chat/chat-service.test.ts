@@ -153,3 +153,28 @@ describe('demotion', () => {
     assert.equal(link.ok ? 'accepted' : link.code, 'link_not_allowed');
   });
 });
+
+describe("a sender's own rate limit", () => {
+  test('an honest sender whose frames a busy server handles late, all at once, is not rate-limited', async () => {
+    const p = viewer('ip-honest');
+    assert.ok((await chat.hello(p, 'Honesta')).ok);
+    const t0 = now;
+    // One frame a second for ten seconds (the shipped limit is 1/s, burst 5); the server reads them only at t0 + 10 s.
+    now = t0 + 10_000;
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => chat.send(p, `mensaje número ${i}`, undefined, t0 + i * 1000)));
+    assert.deepEqual(results.map((r) => (r.ok ? 'accepted' : r.code)), Array(10).fill('accepted'));
+  });
+
+  test("other senders' traffic costs a socket nothing; its own flood is still refused", async () => {
+    const p = viewer('ip-own');
+    assert.ok((await chat.hello(p, 'Propia')).ok);
+    for (let i = 0; i < 30; i++) {
+      const other = viewer(`ip-other-${i}`);
+      assert.ok((await chat.hello(other, `Otro ${i}`)).ok);
+      assert.ok((await chat.send(other, `hola ${i}`, undefined, now)).ok);
+    }
+    const flood = [];
+    for (let i = 0; i < 8; i++) flood.push(await chat.send(p, `rápido ${i}`, undefined, now));
+    assert.deepEqual(flood.map((r) => (r.ok ? 'accepted' : r.code)), [...Array(LIMITS.burst).fill('accepted'), ...Array(8 - LIMITS.burst).fill('rate_limited')]);
+  });
+});

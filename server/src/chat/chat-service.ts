@@ -127,16 +127,18 @@ export class ChatService {
 
   /**
    * Posts a message: every rule is checked, the message is stored (durable when this resolves), then
-   * published to every instance. `legacy` carries the old frontend's fields.
+   * published to every instance. `legacy` carries the old frontend's fields. `receivedAt` is when the
+   * socket read the frame: the rate limits count the sender's frames at that time, so a server that is
+   * busy (a backlog of frames handled late, together) never makes an honest sender look like a flood.
    */
-  async send(p: Participant, rawText: string, legacy?: { nick: string; sender?: string; showTimestamp?: boolean }): Promise<ChatResult<ChatMessage>> {
-    const result = await this.post(p, rawText, legacy);
+  async send(p: Participant, rawText: string, legacy?: { nick: string; sender?: string; showTimestamp?: boolean }, receivedAt?: number): Promise<ChatResult<ChatMessage>> {
+    const result = await this.post(p, rawText, legacy, receivedAt);
     if (result.ok) this.counts.accepted++;
     else this.counts.rejected.set(result.code, (this.counts.rejected.get(result.code) ?? 0) + 1);
     return result;
   }
 
-  private async post(p: Participant, rawText: string, legacy?: { nick: string; sender?: string; showTimestamp?: boolean }): Promise<ChatResult<ChatMessage>> {
+  private async post(p: Participant, rawText: string, legacy?: { nick: string; sender?: string; showTimestamp?: boolean }, receivedAt?: number): Promise<ChatResult<ChatMessage>> {
     if (legacy) {
       const nick = await this.hello(p, legacy.nick);
       if (!nick.ok) return nick;
@@ -152,7 +154,7 @@ export class ChatService {
     const now = this.now();
     const moderator = p.role === 'moderator';
     if (!moderator) {
-      const limited = this.takeTokens(p, now);
+      const limited = this.takeTokens(p, Math.min(now, receivedAt ?? now));
       if (limited) return limited;
       const last = this.lastBySession.get(p.sessionId);
       const slow = this.settings.slowModeSeconds;

@@ -32,9 +32,11 @@ export class TokenBucket {
     return this.tokens >= this.burst;
   }
 
+  // A time earlier than the last one (frames stamped on arrival, handled out of order) refills nothing
+  // and never moves the clock back, so no interval is credited twice.
   private refill(now: number): void {
-    const elapsed = Math.max(0, now - this.last) / 1000;
-    this.tokens = Math.min(this.burst, this.tokens + elapsed * this.rate);
+    if (now <= this.last) return;
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
   }
 }

@@ -152,6 +152,10 @@ export const ConfigSchema = z
         maxSocketsPerIp: z.number().int().min(1).max(10_000).default(50),
         duplicateWindowSeconds: z.number().int().min(0).max(3600).default(30),
         maxFrameBytes: z.number().int().min(1024).max(1_048_576).default(8192),
+        /** /ws sockets that opt in (`?batch=1`) get what is broadcast within this many ms as one frame. */
+        batchMs: z.number().int().min(5).max(1000).default(50),
+        /** Batch frames written per second at most; a large audience gets fuller frames, not more of them. */
+        fanoutFramesPerSecond: z.number().int().min(1000).max(1_000_000).default(25_000),
         reservedNicks: z
           .array(z.string().min(1).max(40))
           .default(['admin', 'administrador', 'moderador', 'moderator', 'pastor', 'pastora', 'sistema', 'system', 'casa del padre', 'iglesia']),

@@ -117,3 +117,20 @@ test('sending only works while connected, and a stopped socket stays closed', ()
   assert.equal(FakeSocket.all.length, 1);
   assert.equal(socket.state, 'closed');
 });
+
+test('the page asks for batch frames and its listeners get a batch one message at a time, in order', () => {
+  const socket = new LiveSocket({ url: 'ws://x/ws', schedule: clock.schedule });
+  const messages: ServerMessage[] = [];
+  socket.onMessage((m) => messages.push(m));
+  socket.start();
+  assert.equal(last().url, 'ws://x/ws?batch=1');
+  last().open();
+  last().receive({ type: 'batch', messages: [{ type: 'viewers', count: 4 }, { type: 'surprise' }, { type: 'deleted', id: 'x' }, { type: 'viewers', count: 5 }] });
+  last().receive({ type: 'chat-cleared' });
+  assert.deepEqual(messages, [{ type: 'viewers', count: 4 }, { type: 'deleted', id: 'x' }, { type: 'viewers', count: 5 }, { type: 'chat-cleared' }]);
+  socket.stop();
+  const plain = new LiveSocket({ url: 'ws://x/ws?overlay=1', batch: false, schedule: clock.schedule });
+  plain.start();
+  assert.equal(last().url, 'ws://x/ws?overlay=1');
+  plain.stop();
+});

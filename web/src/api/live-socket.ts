@@ -1,11 +1,18 @@
+import { decodeFrame, withBatching } from './frames';
 import { parseServerMessage, type ClientMessage, type ServerMessage } from './messages';
+import type { Obj } from './read';
 
 export type SocketState = 'connecting' | 'open' | 'closed';
 
 export interface LiveSocketOptions<M = ServerMessage> {
   url: string;
-  /** How a text frame is read (default: the viewer page's protocol); null frames are ignored. */
-  parse?: (raw: string) => M | null;
+  /** How one message of a frame is read (default: the viewer page's protocol); null is ignored. */
+  parse?: (message: Obj) => M | null;
+  /**
+   * Ask for `batch` frames (`?batch=1`, default true): what the server broadcasts within a tick arrives
+   * as one frame; `decodeFrame` unpacks it, so listeners still get one message at a time, in order.
+   */
+  batch?: boolean;
   /** Delay before reconnect attempt n (0-based): exponential with jitter, capped. */
   backoff?: (attempt: number) => number;
   /** Runs `fn` after `ms`; returns a cancel function. Tests pass a manual clock. */
@@ -93,7 +100,7 @@ export class LiveSocket<M = ServerMessage> {
 
   private connect(): void {
     this.setState('connecting');
-    const ws = new WebSocket(this.o.url);
+    const ws = new WebSocket(this.o.batch === false ? this.o.url : withBatching(this.o.url));
     this.ws = ws;
     ws.onopen = () => {
       if (this.ws !== ws) return;
@@ -103,8 +110,10 @@ export class LiveSocket<M = ServerMessage> {
       if (this.ws !== ws || typeof ev.data !== 'string') return;
       // Only a server that talks resets the backoff; one that accepts and drops us keeps backing off.
       this.attempt = 0;
-      const message = this.o.parse ? this.o.parse(ev.data) : (parseServerMessage(ev.data) as M | null);
-      if (message) for (const l of this.messageListeners) l(message);
+      for (const frame of decodeFrame(ev.data)) {
+        const message = this.o.parse ? this.o.parse(frame) : (parseServerMessage(frame) as M | null);
+        if (message) for (const l of this.messageListeners) l(message);
+      }
     };
     ws.onclose = () => {
       if (this.ws !== ws) return;

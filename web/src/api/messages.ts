@@ -1,5 +1,5 @@
 import type { ChatRole as WireRole, ClientMessage, PublicMessage, ServerMessage as WireServerMessage } from '../../../contract/ws';
-import { isStr, jsonObject } from './read';
+import { isStr, jsonObject, type Obj } from './read';
 import { parseStatus, type StreamStatus } from './status';
 
 /** The /ws protocol (contract/ws.ts) as the page reads it: parsing below is lenient, and these types say how. */
@@ -34,9 +34,12 @@ export function parseChatMessage(v: unknown): ChatMessage | null {
   };
 }
 
-/** Parses one text frame; unknown or malformed frames yield null and are ignored. */
-export function parseServerMessage(raw: string): ServerMessage | null {
-  const o = jsonObject(raw);
+/**
+ * Parses one message: a text frame, or one object of a decoded frame (frames.ts `decodeFrame`); unknown
+ * or malformed messages yield null and are ignored.
+ */
+export function parseServerMessage(raw: string | Obj): ServerMessage | null {
+  const o = typeof raw === 'string' ? jsonObject(raw) : raw;
   if (!o) return null;
   switch (o.type) {
     case 'status': {

@@ -94,12 +94,12 @@ export function legacyApi(app: FastifyInstance, d: LegacyDeps): void {
   d.gateway.register({
     type: 'chat-message',
     schema: LegacyChatData,
-    async handle(client, data) {
+    async handle(client, data, receivedAt) {
       const p = of(client);
       const sender = senderOf(data.sendedBy);
       const r = data.identify
         ? await d.chat.joinNotice(p, data.username, sender)
-        : await d.chat.send(p, data.message, { nick: data.username, sender, showTimestamp: data.showTimestamp });
+        : await d.chat.send(p, data.message, { nick: data.username, sender, showTimestamp: data.showTimestamp }, receivedAt);
       if (!r.ok) client.send(legacyCodec.encodeError(r.code, r.message));
     },
   });

@@ -51,8 +51,8 @@ export function attachChat(gateway: WsGateway, chat: ChatService): void {
   gateway.register({
     type: 'chat',
     schema: ChatFrame,
-    async handle(client, frame) {
-      const r = await chat.send(of(client), frame.text, undefined);
+    async handle(client, frame, receivedAt) {
+      const r = await chat.send(of(client), frame.text, undefined, receivedAt);
       if (r.ok) client.send({ type: 'ack', clientId: frame.clientId, id: r.value.id });
       else client.send({ ...errorMessage(r.code, r.message), clientId: frame.clientId, ...(r.retryAfterSec ? { retryAfterSec: r.retryAfterSec } : {}) });
     },

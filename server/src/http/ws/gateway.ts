@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: one gateway owns a socket's whole life (upgrade, query, identity, quota,
+// frames in, frames out, slow consumers, moderator checks, pings); the batched fan-out itself lives in
+// fanout.ts.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -5,6 +8,7 @@ import type { WsErrorCode } from '../../../../contract/errors.js';
 import type { ServerMessage } from '../../../../contract/ws.js';
 import { z } from 'zod';
 import type { Logger } from '../../log/logger.js';
+import { BatchFanout, newMailbox, type FanoutOptions, type Mailbox } from './fanout.js';
 import { SocketQuota } from './socket-quota.js';
 
 /** Who a socket belongs to: worked out from the upgrade request (cookies, address). */
@@ -34,15 +38,25 @@ export interface WsClient<Out extends object = ServerMessage> extends ClientIden
 export interface MessageHandler<T = unknown, Out extends object = ServerMessage> {
   type: string;
   schema: z.ZodType<T>;
-  handle(client: WsClient<Out>, data: T): void | Promise<void>;
+  /** `receivedAt`: when the frame was read off the socket (ms), before any work of the server on it. */
+  handle(client: WsClient<Out>, data: T, receivedAt: number): void | Promise<void>;
 }
 
 export interface GatewayOptions<Out extends object = ServerMessage> {
   logger: Logger;
   /** Largest frame accepted, in bytes. */
   maxPayload?: number;
-  /** A client whose unsent data grows past this is dropped, not buffered forever. */
+  /**
+   * A client whose unsent data grows past this (default 1 MiB) is closed with 4001 "too slow", not
+   * buffered forever.
+   */
   maxBufferedBytes?: number;
+  /** How long a too-slow socket's close handshake may take before it is cut (default 2 s). */
+  slowCloseGraceMs?: number;
+  /** Sockets may opt in to `batch` frames with `?batch=1` (the /ws protocol; see fanout.ts). */
+  batching?: Omit<FanoutOptions, 'schedule'>;
+  /** The clock that stamps frames on arrival (tests pass their own). */
+  now?: () => number;
   pingIntervalMs?: number;
   /** Identity of the socket's owner; computed before the upgrade. */
   identify?: (req: FastifyRequest) => ClientIdentity;
@@ -72,16 +86,32 @@ const defaultDecode = (frame: Record<string, unknown>) => {
   return e.success ? { type: e.data.type, body: frame } : null;
 };
 
-/** The socket's query: `overlay` is `0` or `1` when present; other parameters are ignored. */
-const WsQuery = z.object({ overlay: z.enum(['0', '1']).optional() }).loose();
+/** The socket's query: `overlay` and `batch` are `0` or `1` when present; other parameters are ignored. */
+const WsQuery = z.object({ overlay: z.enum(['0', '1']).optional(), batch: z.enum(['0', '1']).optional() }).loose();
+
+/** null when the query is invalid; otherwise what it asks for (a read-only overlay socket, batch frames). */
+export function socketQuery(query: unknown): { overlay: boolean; batch: boolean } | null {
+  const q = WsQuery.safeParse(query ?? {});
+  return q.success ? { overlay: q.data.overlay === '1', batch: q.data.batch === '1' } : null;
+}
 
 /** null when the query is invalid; otherwise whether it asks for a read-only overlay socket. */
 export function overlayRequested(query: unknown): boolean | null {
-  const q = WsQuery.safeParse(query ?? {});
-  return q.success ? q.data.overlay === '1' : null;
+  return socketQuery(query)?.overlay ?? null;
 }
 
-export const WS_CLOSE = { goingAway: 1001, unsupported: 1003, policy: 1008, tooBig: 1009 } as const;
+/** 4001: the socket stopped reading and its unsent data passed `maxBufferedBytes`; reconnecting is fine. */
+export const WS_CLOSE = { goingAway: 1001, unsupported: 1003, policy: 1008, tooBig: 1009, tooSlow: 4001 } as const;
+
+interface Entry<Out extends object> {
+  client: WsClient<Out>;
+  socket: WebSocket;
+  alive: boolean;
+  /** Opted in to batch frames: broadcasts wait here for the fan-out's tick. */
+  mailbox?: Mailbox;
+  /** Being closed as too slow: nothing more is written to it. */
+  dropped?: boolean;
+}
 
 /**
  * The /ws websocket: validates every frame, routes it by `type` to a registered handler, and broadcasts.
@@ -92,12 +122,15 @@ export class WsGateway<Out extends object = ServerMessage> {
   private readonly openHooks: ((client: WsClient<Out>) => void)[] = [];
   private readonly demoteHooks: ((client: WsClient<Out>) => void)[] = [];
   private readonly closeHooks: ((client: WsClient<Out>) => void)[] = [];
-  private readonly clients = new Map<string, { client: WsClient<Out>; socket: WebSocket; alive: boolean }>();
+  private readonly clients = new Map<string, Entry<Out>>();
+  private readonly mailboxes = new Set<Mailbox>();
   private pinger: NodeJS.Timeout | null = null;
   private readonly quota: SocketQuota;
+  private readonly fanout: BatchFanout | null;
 
   constructor(private readonly o: GatewayOptions<Out>) {
     this.quota = o.quota ?? new SocketQuota(o.maxSocketsPerIp ?? 50);
+    this.fanout = o.batching ? new BatchFanout(o.batching) : null;
   }
 
   get maxPayload(): number {
@@ -131,9 +164,16 @@ export class WsGateway<Out extends object = ServerMessage> {
     return this.clients.size;
   }
 
+  /**
+   * To every socket: serialised once; sockets without batching get the same Buffer as one frame now,
+   * opted-in sockets get it in their next batch frame.
+   */
   broadcast(message: Out): void {
     const text = JSON.stringify(message);
-    for (const { client, socket } of this.clients.values()) this.sendRaw(client, socket, text);
+    if (this.mailboxes.size > 0) this.fanout?.broadcast(text, this.mailboxes);
+    if (this.clients.size === this.mailboxes.size) return;
+    const frame = Buffer.from(text);
+    for (const entry of this.clients.values()) if (!entry.mailbox) this.sendRaw(entry, frame);
   }
 
   /** Closes every socket (1001 on shutdown). */
@@ -157,6 +197,7 @@ export class WsGateway<Out extends object = ServerMessage> {
     this.pinger.unref();
     app.addHook('onClose', async () => {
       if (this.pinger) clearInterval(this.pinger);
+      this.fanout?.stop();
     });
   }
 
@@ -169,12 +210,13 @@ export class WsGateway<Out extends object = ServerMessage> {
 
   private accept(socket: WebSocket, req: FastifyRequest): void {
     const ip = req.ip;
-    const overlay = this.o.allowOverlay ? overlayRequested(req.query) : false;
-    if (overlay === null) {
-      socket.send(JSON.stringify(this.errorFrame('invalid', 'Parámetros inválidos / invalid parameters: overlay must be 0 or 1')));
+    const query = this.o.allowOverlay || this.o.batching ? socketQuery(req.query) : { overlay: false, batch: false };
+    if (query === null) {
+      socket.send(JSON.stringify(this.errorFrame('invalid', 'Parámetros inválidos / invalid parameters: overlay and batch must be 0 or 1')));
       socket.close(WS_CLOSE.policy, 'invalid parameters');
       return;
     }
+    const overlay = query.overlay && this.o.allowOverlay === true;
     if (!this.quota.acquire(ip)) {
       socket.send(JSON.stringify(this.errorFrame('too_many_connections', 'Demasiadas conexiones desde su red / too many connections from your network')));
       socket.close(WS_CLOSE.policy, 'too many connections');
@@ -190,15 +232,26 @@ export class WsGateway<Out extends object = ServerMessage> {
       id,
       ip,
       readOnly: overlay,
-      send: (message) => this.sendRaw(client, socket, JSON.stringify(message)),
+      send: (message) => {
+        if (entry.mailbox && this.fanout) this.fanout.reply(entry.mailbox, JSON.stringify(message));
+        else this.sendRaw(entry, JSON.stringify(message));
+      },
       close: (code, reason) => socket.close(code, reason),
     };
-    const entry = { client, socket, alive: true };
+    const entry: Entry<Out> = { client, socket, alive: true };
+    if (query.batch && this.fanout) {
+      entry.mailbox = newMailbox((frame) => this.sendRaw(entry, frame));
+      this.mailboxes.add(entry.mailbox);
+    }
     this.clients.set(id, entry);
     socket.on('pong', () => (entry.alive = true));
     socket.on('message', (data, isBinary) => void this.receive(client, socket, data, isBinary));
     socket.on('close', () => {
       this.clients.delete(id);
+      if (entry.mailbox) {
+        this.mailboxes.delete(entry.mailbox);
+        this.fanout?.forget(entry.mailbox);
+      }
       this.quota.release(ip);
       for (const hook of this.closeHooks) hook(client);
     });
@@ -231,17 +284,35 @@ export class WsGateway<Out extends object = ServerMessage> {
     return this.o.encodeError ? this.o.encodeError(code, message) : (errorMessage(code, message) as Out);
   }
 
-  private sendRaw(client: WsClient<Out>, socket: WebSocket, text: string): void {
-    if (socket.readyState !== socket.OPEN) return;
+  /** One text frame to one socket; a socket that stopped reading is closed, not buffered for. */
+  private sendRaw(entry: Entry<Out>, frame: string | Buffer): void {
+    const { socket } = entry;
+    if (entry.dropped || socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > (this.o.maxBufferedBytes ?? 1024 * 1024)) {
-      this.o.logger.warn({ event: 'ws_slow_consumer', client: client.id }, 'dropping a websocket that stopped reading');
-      socket.terminate();
+      this.dropSlow(entry);
       return;
     }
-    socket.send(text);
+    socket.send(frame, { binary: false });
+  }
+
+  /**
+   * 4001 "too slow": the close frame queues behind what the client has not read, so the socket is cut
+   * after `slowCloseGraceMs` (2 s) whatever happens; its buffered data is freed then.
+   */
+  private dropSlow(entry: Entry<Out>): void {
+    entry.dropped = true;
+    if (entry.mailbox) {
+      this.mailboxes.delete(entry.mailbox);
+      this.fanout?.forget(entry.mailbox);
+    }
+    this.o.logger.warn({ event: 'ws_slow_consumer', client: entry.client.id, bufferedBytes: entry.socket.bufferedAmount }, 'closing a websocket that stopped reading');
+    entry.socket.close(WS_CLOSE.tooSlow, 'demasiado lento / too slow: unread data over the limit');
+    setTimeout(() => entry.socket.terminate(), this.o.slowCloseGraceMs ?? 2000).unref();
   }
 
   private async receive(client: WsClient<Out>, socket: WebSocket, data: unknown, isBinary: boolean): Promise<void> {
+    // Stamped before any await: a sender's limits count its own frames as they arrived, not the server's backlog.
+    const receivedAt = (this.o.now ?? Date.now)();
     if (isBinary) {
       socket.close(WS_CLOSE.unsupported, 'binary frames are not accepted');
       return;
@@ -279,7 +350,7 @@ export class WsGateway<Out extends object = ServerMessage> {
       return;
     }
     try {
-      await handler.handle(client, body.data);
+      await handler.handle(client, body.data, receivedAt);
     } catch (err) {
       this.o.logger.error({ event: 'ws_handler_failed', type: handler.type, err: (err as Error).message }, 'websocket handler failed');
       fail('internal', 'Error interno; intente de nuevo / internal error; try again');
