@@ -23,7 +23,8 @@ export interface CallbackDeps {
   ladder: Ladder;
   callbackToken: string;
   logger: Logger;
-  onPublishStarted(): void;
+  /** Resolves when the publisher may start sending (the ladder is ready for its first keyframe). */
+  onPublishStarted(): void | Promise<void>;
   onPublishDone(): Promise<void>;
 }
 
@@ -64,7 +65,7 @@ function callbackPlugin(app: FastifyInstance, d: CallbackDeps): void {
         return reply.code(403).send('forbidden');
       }
       d.logger.info({ event: 'publish_accepted', stream: d.ladder.name, addr }, 'publisher connected');
-      d.onPublishStarted();
+      await d.onPublishStarted();
       // nginx-rtmp: a 3xx whose Location is not an rtmp:// URL renames the stream.
       return reply.code(302).header('location', d.ladder.name).send('');
     }
