@@ -16,6 +16,9 @@ import type { PublishAuth } from './ingest/publish-auth.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { Redactor } from './log/redactor.js';
 import { NginxInstances } from './nginx/instances.js';
+import { DelayMode } from './observe/delay-mode.js';
+import { DelaySetting } from './storage/delay-setting.js';
+import { delayRoutes } from './http/routes/admin-delay.js';
 import type { LivePipeline } from './observe/live-pipeline.js';
 import { openDatabase } from './storage/database.js';
 import { SiteSettings } from './storage/site-settings.js';
@@ -52,10 +55,20 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const db = openDatabase(config.dataDir);
   const sessions = new StreamSessions(db);
   const site = new SiteSettings(db, config.site);
-  const page = new PageWriter({ webRoot: config.webRoot, pageRoot: paths.pageRoot, publicUrl: config.publicUrl, site });
+  const page = new PageWriter({ webRoot: config.webRoot, pageRoot: paths.pageRoot, publicUrl: config.publicUrl, site, masterUrl: `/video/${config.streamName}.m3u8` });
   page.write();
   const ladder = buildLadder(config.streamName, config.transcoder.enabled ? config.ladder : []);
-  const nginx = new NginxInstances(config, paths, callbackToken, logger, redactor);
+  // The low-delay mode's timing is read before nginx renders its configuration; changes wait for offline.
+  let nginxRef: NginxInstances | null = null;
+  const delay = new DelayMode({
+    store: new DelaySetting(db),
+    base: config.hls,
+    offline: () => stream.state.state === 'offline',
+    apply: async (t) => nginxRef?.applyMediaTiming(t),
+    logger,
+  });
+  const nginx = new NginxInstances(config, paths, callbackToken, logger, redactor, delay.timing);
+  nginxRef = nginx;
   // The old frontend plays the absolute URLs built from PUBLIC_URL: a localhost one reaches nobody else.
   const localUrl = localPublicUrl(config.publicUrl, config.httpPort);
   if (localUrl) logger.warn({ event: 'public_url_local', publicUrl: config.publicUrl, suggestion: localUrl.suggestion }, 'PUBLIC_URL names this machine; set it to the public address');
@@ -64,7 +77,10 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const secureCookies = config.publicUrl.startsWith('https:') || nginx.tls;
   const chatSide = await buildChatSide({ config, db, logger, redactor, sessionSecret, secureCookies, onViewers: (n) => events.noteViewers(n, stream.state.state !== 'offline') });
   const { gateway, legacyGateway, chat, viewerCount } = chatSide;
-  const { stream, pipeline } = buildMediaSide({ config, paths, ladder, logger, viewers: () => viewerCount.count, onRenditionsChange: () => events.broadcastStatus() });
+  const { stream, pipeline } = buildMediaSide({ config, paths, ladder, logger, viewers: () => viewerCount.count, onRenditionsChange: () => events.broadcastStatus(), timing: () => delay.timing });
+  stream.onChange((s) => {
+    if (s.state === 'offline') void delay.applyPending();
+  });
   const events = new StreamEvents({
     name: ladder.name,
     sessions,
@@ -86,7 +102,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const { simulcast, archive } = buildReach({ config, ladder, logger, redactor, db, site, pipeline, metrics, stream, events });
   let started = false;
   const publicUrl = { url: config.publicUrl, local: localUrl !== null, suggestion: localUrl?.suggestion ?? null };
-  const app = await buildHttp({ config, logger, db, chatSide, pipeline, events, ladder, auth, secrets, callbackToken, sessions, site, page, nginx, metrics, secureCookies, started: () => started, publicUrl, adminExtensions: [simulcast.adminRoutes, archive.adminRoutes], publicExtensions: [archive.publicRoutes] });
+  const app = await buildHttp({ config, logger, db, chatSide, pipeline, events, ladder, auth, secrets, callbackToken, sessions, site, page, nginx, metrics, secureCookies, started: () => started, publicUrl, adminExtensions: [simulcast.adminRoutes, archive.adminRoutes, (admin) => delayRoutes(admin, delay)], publicExtensions: [archive.publicRoutes] });
 
   await app.listen({ host: '127.0.0.1', port: config.internalPort });
   await nginx.start();

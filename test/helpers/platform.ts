@@ -195,15 +195,16 @@ export interface Publisher {
   stderr(): string;
 }
 
-/** A real RTMP publisher: testsrc2 video + a sine tone, H.264 with a 2 s GOP and AAC, in real time. */
-export function publish(url: string, opts: { size?: string; seconds?: number; argsBefore?: string[]; command?: string[] } = {}): Publisher {
+/** A real RTMP publisher: testsrc2 video + a sine tone, H.264 with a 2 s GOP (or keyframeSeconds) and AAC, in real time. */
+export function publish(url: string, opts: { size?: string; seconds?: number; argsBefore?: string[]; command?: string[]; keyframeSeconds?: number } = {}): Publisher {
+  const gop = String(Math.round((opts.keyframeSeconds ?? 2) * 30));
   const size = opts.size ?? '1280x720';
   const args = [
     '-hide_banner', '-loglevel', 'error', '-re',
     '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`,
     '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
     ...(opts.seconds ? ['-t', String(opts.seconds)] : []),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '60', '-keyint_min', '60', '-b:v', '2000k',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', gop, '-keyint_min', gop, '-b:v', '2000k',
     '-c:a', 'aac', '-b:a', '128k',
     '-f', 'flv', url,
   ];

@@ -31,6 +31,10 @@ export interface LivePipelineOptions {
    * within this of the last rendition's first segment (default 100 ms; the steady interval is 500 ms).
    */
   startingIntervalMs?: number;
+  /** The ladder's keyframe interval now (the low-delay mode's 1 s); default fragmentSeconds. */
+  gopSeconds?: () => number;
+  /** Whether the low-delay mode runs (told to players in the status). */
+  lowDelay?: () => boolean;
   /** How long on_publish may wait for the ladder to be playing the ingest stream (default 1500 ms). */
   ladderJoinTimeoutMs?: number;
   viewers?: () => number;
@@ -206,6 +210,7 @@ export class LivePipeline {
       renditions,
       viewers: this.o.viewers?.() ?? 0,
       reason: reasonFor(s),
+      lowDelay: this.o.lowDelay?.() ?? false,
     };
   }
 
@@ -239,7 +244,7 @@ export class LivePipeline {
       input: `rtmp://127.0.0.1:${this.o.rtmpPort}/live/${this.o.ladder.name}`,
       outputPrefix: `rtmp://127.0.0.1:${this.o.rtmpPort}/hls`,
       rungs: this.o.ladder.rungs,
-      gopSeconds: this.o.fragmentSeconds,
+      gopSeconds: this.o.gopSeconds?.() ?? this.o.fragmentSeconds,
       preset: this.o.preset,
       threads: this.o.threads,
       sourceHasAudio,
