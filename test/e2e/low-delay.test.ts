@@ -16,10 +16,14 @@ import { launchBrowser, newViewer, snapshotWebDist, waitForPlaying, waitForStage
 const PASSWORD = 'clave-de-prueba-baja-latencia';
 const RUNGS = ['envivo', 'envivo_mid', 'envivo_low', 'envivo_audio'];
 
-/** The EXTINF durations of a rendition's playlist, as served. */
+/**
+ * The EXTINF durations of a rendition's playlist, as served, of the current broadcast only: nginx keeps a
+ * previous broadcast's segments before an EXT-X-DISCONTINUITY (hls_continuous).
+ */
 async function durations(base: string, rendition: string): Promise<number[]> {
   const text = await (await fetch(`${base}/video/${rendition}/index.m3u8`)).text();
-  return [...text.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
+  const current = text.slice(text.lastIndexOf('#EXT-X-DISCONTINUITY') + 1);
+  return [...current.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
 }
 
 /** Waits until every rendition lists at least `n` segments; returns their durations (the last one excluded: a flush may cut it short). */
