@@ -18,15 +18,16 @@
  * Network.emulateNetworkConditions) changes the download rate every 4 s to a random value between 0.6 and
  * 3 Mbps (fixed seed, 60 ms latency); a stall is a 'waiting' event of the <video> after it first played;
  * stalls per 10 min = stalls × 600 / STALL_S. Low delay: the mode is switched on through the admin API while
- * offline (so it applies at once) and the publisher uses 1 s keyframes, as the admin card advises. The page
- * is 1280×720 so that adaptive playback may climb above 360p.
+ * offline (so it applies at once) and the publisher uses 1 s keyframes, as the admin card advises.
+ * Glass-to-glass is read on a phone-sized page (390×844: the player holds 360p); the varying link is played
+ * on a new 1280×720 page, so that adaptive playback may climb above 360p and meet the link's lows.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newViewer } from '../test/e2e/browser.js';
+import { launchBrowser, newViewer, type Viewer } from '../test/e2e/browser.js';
 import { adminCall, adminLogin } from '../test/helpers/ws-client.js';
 import { ensureBuilt } from './lib/build.js';
 import { ChildSet } from './lib/children.js';
@@ -160,12 +161,24 @@ async function waitLive(svc: Service, deadline: number): Promise<boolean> {
   return false;
 }
 
+const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1280, height: 720 };
+
+/** A new viewer page on the service, playing, with the sampler installed. */
+async function openPlaying(browser: Browser, svc: Service, viewers: Viewer[], viewport: { width: number; height: number }): Promise<Viewer> {
+  const v = await newViewer(browser, { viewport });
+  viewers.push(v);
+  await v.page.goto(`${svc.base}/`, { timeout: 30_000 });
+  await v.page.locator('video').waitFor({ state: 'attached', timeout: 30_000 });
+  await v.page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 0, undefined, { timeout: 40_000 });
+  await startSampling(v.page, FRAME_CODE_BITS, FRAME_CODE_HEIGHT);
+  return v;
+}
+
 async function runMode(browser: Browser, mode: Mode, index: number): Promise<ModeRun> {
   const r: ModeRun = { mode, index, glassToGlassSec: null, samples: 0, rejected: 0, minSec: null, maxSec: null, stalls: null, stalledSec: null, stallsPer10Min: null, renditionHeight: null };
   let svc: Service | null = null;
-  // A laptop-sized player: the cap to the player's size lets ABR climb to 480p and the source when the link
-  // allows (a phone-sized one holds 360p, which a 0.6 Mbps link carries).
-  const viewer = await newViewer(browser, { viewport: { width: 1280, height: 720 } });
+  const viewers: Viewer[] = [];
   try {
     svc = await startService({ root: ROOT, children, redact, env: { ADMIN_PASSWORD: PASSWORD } });
     secrets.add(svc.key);
@@ -176,15 +189,14 @@ async function runMode(browser: Browser, mode: Mode, index: number): Promise<Mod
     }
     const pub = startPublisher(children, '720p', `rtmp://127.0.0.1:${svc.ports.rtmp}/live/${svc.key}`, redact, { frameCode: true, keyframeSeconds: mode === 'low' ? 1 : 2 });
     if (!(await waitLive(svc, now() + 60_000))) throw new Error('not live within 60 s');
-    await viewer.page.goto(`${svc.base}/`, { timeout: 30_000 });
-    await viewer.page.locator('video').waitFor({ state: 'attached', timeout: 30_000 });
-    await viewer.page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 0, undefined, { timeout: 40_000 });
-    await startSampling(viewer.page, FRAME_CODE_BITS, FRAME_CODE_HEIGHT);
+    // Glass-to-glass on a phone-sized page (the congregation's usual screen: the player holds 360p).
+    const phone = await openPlaying(browser, svc, viewers, PHONE);
     await sleep(G2G_S * 1000);
     const anchor = pub.anchor();
     if (anchor === null) throw new Error('the publisher never reported its progress');
     const t0Wall = Date.now() - (now() - anchor);
-    const steady = await readSamples(viewer.page);
+    const steady = await readSamples(phone.page);
+    await phone.close();
     const { delays, rejected } = delaysOf(steady.samples, t0Wall);
     r.samples = delays.length;
     r.rejected = rejected;
@@ -194,9 +206,12 @@ async function runMode(browser: Browser, mode: Mode, index: number): Promise<Mod
     r.renditionHeight = steady.height;
 
     if (STALL_S > 0) {
+      // A laptop-sized page for the varying link: the cap to the player's size lets ABR climb to 480p and the
+      // source when the link allows (a phone-sized one holds 360p, which even 0.6 Mbps carries).
+      const viewer = await openPlaying(browser, svc, viewers, LAPTOP);
       const cdp = await viewer.context.newCDPSession(viewer.page);
       await cdp.send('Network.enable');
-      const before = steady.stalls;
+      const before = (await readSamples(viewer.page)).stalls;
       const rates = linkRates(Math.ceil(STALL_S / SWITCH_S));
       for (const mbps of rates) {
         await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 60, downloadThroughput: Math.round((mbps * 1e6) / 8), uploadThroughput: 62_500 });
@@ -210,7 +225,7 @@ async function runMode(browser: Browser, mode: Mode, index: number): Promise<Mod
   } catch (err) {
     r.error = redact((err as Error).message).slice(0, 1000);
   } finally {
-    await viewer.close();
+    for (const v of viewers) await v.close();
     if (svc) {
       await svc.stop();
       removeDataDir(svc.dataDir);

@@ -36,6 +36,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adminCall, adminLogin } from '../test/helpers/ws-client.js';
 import { ensureBuilt } from './lib/build.js';
 import { ChildSet } from './lib/children.js';
 import { measureCpu, type CpuWindow } from './lib/cpu.js';
@@ -62,8 +63,15 @@ const PRESET = 'veryfast';
 const KEEP = process.env.BENCH_KEEP === '1';
 /** BENCH_ONLY=live: only the publish → live timeline (no CPU windows, no origin layout); ~15 s a run. */
 const ONLY_LIVE = process.env.BENCH_ONLY === 'live';
-/** Low-delay mode on (the admin setting, given to the service through its environment override). */
+/** BENCH_LOW_DELAY=1: the low-delay mode switched on through the admin API (offline: applied at once), 1 s keyframes. */
 const LOW_DELAY = process.env.BENCH_LOW_DELAY === '1';
+const ADMIN_PASSWORD = 'bench-media-admin-password';
+
+async function switchLowDelayOn(base: string): Promise<void> {
+  const admin = await adminLogin(base, ADMIN_PASSWORD);
+  const put = await adminCall(base, admin, 'PUT', '/api/v1/admin/delay', { lowDelay: true });
+  if (put.json?.applied !== true) throw new Error(`low-delay mode not applied: ${put.text}`);
+}
 const QUIET_CORES = 0.5;
 const QUIET_MAX_MS = 30_000;
 
@@ -196,7 +204,8 @@ async function runOnce(res: Resolution, index: number): Promise<RunResult> {
   let origin: OriginProcess[] = [];
   let closeStatus = () => {};
   try {
-    svc = await startService({ root: ROOT, children, redact, env: { LOG_LEVEL: 'info', ...(LOW_DELAY ? { LOW_DELAY: '1' } : {}) } });
+    svc = await startService({ root: ROOT, children, redact, env: { LOG_LEVEL: 'info', ADMIN_PASSWORD: ADMIN_PASSWORD } });
+    if (LOW_DELAY) await switchLowDelayOn(svc.base);
     const toMono = wallToMonotonic();
     secrets.add(svc.key);
     const { ports, base } = svc;
@@ -206,7 +215,7 @@ async function runOnce(res: Resolution, index: number): Promise<RunResult> {
     const files = { source: STREAM_NAME, mid: `${STREAM_NAME}_mid`, low: `${STREAM_NAME}_low`, audio: `${STREAM_NAME}_audio` };
 
     status.times.since = now();
-    const pub = startPublisher(children, res, `rtmp://127.0.0.1:${ports.rtmp}/live/${svc.key}`, redact);
+    const pub = startPublisher(children, res, `rtmp://127.0.0.1:${ports.rtmp}/live/${svc.key}`, redact, { keyframeSeconds: LOW_DELAY ? 1 : 2 });
     const t0 = pub.spawnedAt;
     const liveP = status.waitLive(t0 + LIVE_TIMEOUT_MS);
     const ladderP = waitLadderPid(base, t0 + LIVE_TIMEOUT_MS);

@@ -22,12 +22,13 @@ export interface PlaybackSource {
 
 /**
  * hls.js's live timing per mode. Default: three 2 s fragments behind the newest listed one. Low delay:
- * two 1 s fragments, and playback speeds up a little (at most 1.1×) to get back there after a stall.
+ * two 1 s fragments. After a stall, playback speeds up a little (at most 1.05×, 1.1× in low delay) until
+ * it is back at that distance, instead of keeping the stall's seconds of delay for the rest of the service.
  */
 export function liveTiming(lowDelay: boolean) {
   return lowDelay
     ? { liveSyncDurationCount: 2, liveMaxLatencyDurationCount: 6, maxLiveSyncPlaybackRate: 1.1 }
-    : { liveSyncDurationCount: 3, maxLiveSyncPlaybackRate: 1 };
+    : { liveSyncDurationCount: 3, maxLiveSyncPlaybackRate: 1.05 };
 }
 
 type HlsClass = typeof HlsType;
