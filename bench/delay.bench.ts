@@ -57,6 +57,9 @@ interface ModeRun {
   mode: Mode;
   index: number;
   glassToGlassSec: number | null;
+  /** The same against when the publisher actually sent frame N (its progress reports): without its own lag. */
+  glassToGlassPublisherClockSec?: number | null;
+  publisherSpeed?: number | null;
   samples: number;
   /** Samples whose frame number went backwards (a misread): left out. */
   rejected: number;
@@ -127,9 +130,14 @@ async function readSamples(page: Page) {
   });
 }
 
-/** Delays (s) of the samples since index `from`, leaving out misreads (a frame number that went backwards). */
-function delaysOf(samples: { n: number; wall: number }[], t0Wall: number): { delays: number[]; rejected: number } {
+/**
+ * Delays (s) of the samples, leaving out misreads (a frame number that went backwards): against T0 + N/30,
+ * and against when the publisher's own progress reports show frame N sent (`sentWall`, null if unknown),
+ * which leaves out the publisher's lag when the shared machine slows it below real time.
+ */
+function delaysOf(samples: { n: number; wall: number }[], t0Wall: number, sentWall: (streamMs: number) => number | null): { delays: number[]; byPublisher: number[]; rejected: number } {
   const delays: number[] = [];
+  const byPublisher: number[] = [];
   let rejected = 0;
   let prev = -1;
   for (const s of samples) {
@@ -139,8 +147,10 @@ function delaysOf(samples: { n: number; wall: number }[], t0Wall: number): { del
     }
     prev = s.n;
     delays.push((s.wall - (t0Wall + (s.n * 1000) / FPS)) / 1000);
+    const sent = sentWall((s.n * 1000) / FPS);
+    if (sent !== null) byPublisher.push((s.wall - sent) / 1000);
   }
-  return { delays, rejected };
+  return { delays, byPublisher, rejected };
 }
 
 /** A fixed sequence of rates in [0.6, 3] Mbps (an LCG: the same link every run). */
@@ -194,10 +204,16 @@ async function runMode(browser: Browser, mode: Mode, index: number): Promise<Mod
     await sleep(G2G_S * 1000);
     const anchor = pub.anchor();
     if (anchor === null) throw new Error('the publisher never reported its progress');
-    const t0Wall = Date.now() - (now() - anchor);
+    const offset = Date.now() - now();
+    const t0Wall = anchor + offset;
     const steady = await readSamples(phone.page);
     await phone.close();
-    const { delays, rejected } = delaysOf(steady.samples, t0Wall);
+    const { delays, byPublisher, rejected } = delaysOf(steady.samples, t0Wall, (ms) => {
+      const sent = pub.sentAt(ms);
+      return sent === null ? null : sent + offset;
+    });
+    r.glassToGlassPublisherClockSec = round(median(byPublisher), 3);
+    r.publisherSpeed = pub.speed();
     r.samples = delays.length;
     r.rejected = rejected;
     r.glassToGlassSec = round(median(delays), 3);
@@ -248,7 +264,7 @@ async function main(): Promise<void> {
         log(`run ${i + 1}/${RUNS} ${mode} …`);
         const r = await runMode(browser, mode, i);
         runs.push(r);
-        log(`  glass-to-glass ${r.glassToGlassSec ?? '—'} s (${r.samples} samples, ${r.rejected} misread, ${r.minSec}–${r.maxSec}), ${r.renditionHeight ?? '—'}p; stalls ${r.stalls ?? '—'} (${r.stalledSec ?? '—'} s) → ${r.stallsPer10Min ?? '—'}/10 min${r.error ? `; error: ${r.error}` : ''}`);
+        log(`  glass-to-glass ${r.glassToGlassSec ?? '—'} s (publisher clock ${r.glassToGlassPublisherClockSec ?? '—'} s, publisher speed ${r.publisherSpeed ?? '—'}; ${r.samples} samples, ${r.rejected} misread, ${r.minSec}–${r.maxSec}), ${r.renditionHeight ?? '—'}p; stalls ${r.stalls ?? '—'} (${r.stalledSec ?? '—'} s) → ${r.stallsPer10Min ?? '—'}/10 min${r.error ? `; error: ${r.error}` : ''}`);
       }
     }
   } finally {
@@ -260,6 +276,8 @@ async function main(): Promise<void> {
   const metrics: Metric[] = [
     g2gDefault,
     g2gLow,
+    metric('  … against the publisher\'s own clock, default', 's', of('default', (r) => r.glassToGlassPublisherClockSec ?? null), GOALS.default),
+    metric('  … against the publisher\'s own clock, low delay', 's', of('low', (r) => r.glassToGlassPublisherClockSec ?? null), GOALS.low),
     metric('low ÷ default', '×', [g2gDefault.median !== null && g2gLow.median !== null ? g2gLow.median / g2gDefault.median : null], null),
     metric(`stalls per 10 min, default (0.6–3 Mbps, ${STALL_S} s scaled)`, '', of('default', (r) => r.stallsPer10Min), null, 1),
     metric(`stalls per 10 min, low delay (0.6–3 Mbps, ${STALL_S} s scaled)`, '', of('low', (r) => r.stallsPer10Min), null, 1),

@@ -66,6 +66,11 @@ const ONLY_LIVE = process.env.BENCH_ONLY === 'live';
 /** BENCH_LOW_DELAY=1: the low-delay mode switched on through the admin API (offline: applied at once), 1 s keyframes. */
 const LOW_DELAY = process.env.BENCH_LOW_DELAY === '1';
 const ADMIN_PASSWORD = 'bench-media-admin-password';
+/**
+ * BENCH_BASELINE=DIR (with BENCH_ONLY=live): a checkout of the baseline (e.g. main) with its own built dist/;
+ * each run measures it right after ours, on the same machine state, and the table gives the ratio.
+ */
+const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : null;
 
 async function switchLowDelayOn(base: string): Promise<void> {
   const admin = await adminLogin(base, ADMIN_PASSWORD);
@@ -90,6 +95,8 @@ const sec = (ms: number | null | undefined) => (ms === null || ms === undefined 
 
 interface RunResult {
   resolution: Resolution;
+  /** 'baseline': the service built from BENCH_BASELINE (e.g. main), run interleaved with ours. */
+  build?: 'ours' | 'baseline';
   index: number;
   /** Cores the rest of the machine was using just before the run (other tenants, other tests). */
   baselineBusyCores: number | null;
@@ -187,10 +194,11 @@ async function waitForQuiet(): Promise<{ busyCores: number | null; waitedMs: num
 
 const mb = (kb: number | null) => (kb === null ? null : round(kb / 1024, 1));
 
-async function runOnce(res: Resolution, index: number): Promise<RunResult> {
+async function runOnce(res: Resolution, index: number, root = ROOT): Promise<RunResult> {
   const quiet = await waitForQuiet();
   const r: RunResult = {
     resolution: res,
+    build: root === ROOT ? 'ours' : 'baseline',
     index,
     baselineBusyCores: round(quiet.busyCores, 2),
     waitedForQuietSec: round(quiet.waitedMs / 1000, 1) ?? 0,
@@ -204,7 +212,7 @@ async function runOnce(res: Resolution, index: number): Promise<RunResult> {
   let origin: OriginProcess[] = [];
   let closeStatus = () => {};
   try {
-    svc = await startService({ root: ROOT, children, redact, env: { LOG_LEVEL: 'info', ADMIN_PASSWORD: ADMIN_PASSWORD } });
+    svc = await startService({ root, children, redact, env: { LOG_LEVEL: 'info', ADMIN_PASSWORD: ADMIN_PASSWORD } });
     if (LOW_DELAY) await switchLowDelayOn(svc.base);
     const toMono = wallToMonotonic();
     secrets.add(svc.key);
@@ -403,12 +411,19 @@ async function main(): Promise<void> {
   log(`media bench: ${RUNS} run(s) × 720p30 and 1080p30, ${WINDOW_S} s CPU windows, on ${machine.nproc} × ${machine.cpuModel}`);
 
   const runs: RunResult[] = [];
+  const baselineRuns: RunResult[] = [];
   for (let i = 0; i < RUNS; i++) {
     for (const res of ONLY_LIVE ? (['720p'] as const) : (['720p', '1080p'] as const)) {
       log(`run ${i + 1}/${RUNS} ${res} …`);
       const r = await runOnce(res, i);
       runs.push(r);
       log(`  ${describe(r)}`);
+      if (BASELINE && ONLY_LIVE) {
+        log(`run ${i + 1}/${RUNS} ${res}, baseline (${BASELINE}) …`);
+        const b = await runOnce(res, i, BASELINE);
+        baselineRuns.push(b);
+        log(`  baseline: ${describe(b)}`);
+      }
     }
   }
 
@@ -438,6 +453,15 @@ async function main(): Promise<void> {
     nginxRss: metric('nginx RSS while live (master + workers)', 'MB', all((r) => r.memory?.nginxRssMB), null, 0),
   };
   if (ONLY_LIVE) for (const [k, m] of Object.entries(metrics)) if (m.runs.every((x) => x === null)) delete metrics[k];
+  if (baselineRuns.length > 0) {
+    const base = baselineRuns.map((r) => r.timeline.liveSec);
+    metrics.publishToLiveBaseline720p = metric('publish → live, 720p30, baseline (same run)', 's', base, null);
+    metrics.baselineSourceFirstSegment720p = metric('  baseline stage: source first segment listed', 's', baselineRuns.map((r) => r.timeline.firstSegmentSec.source ?? null), null);
+    metrics.baselineRungsFirstSegment720p = metric('  baseline stage: every rung has a segment', 's', baselineRuns.map((r) => lastRung(r)), null);
+    const ours = metrics.publishToLive720p?.median ?? null;
+    const theirs = metrics.publishToLiveBaseline720p.median;
+    metrics.liveRatio720p = metric('publish → live, ours ÷ baseline', '×', [ours !== null && theirs ? ours / theirs : null], null);
+  }
   const saturatedB = runs.filter((r) => r.windowB && r.windowB.machineBusyCores >= machine.nproc * 0.9).map((r) => `${r.resolution}#${r.index + 1}`);
   const slowOrigin = runs.filter((r) => r.windowB && Object.values(r.windowB.originSpeeds).some((s) => s !== null && s < 0.97)).map((r) => `${r.resolution}#${r.index + 1}`);
   const ladderSlow = runs.filter((r) => r.windowA?.ladderSpeed !== null && r.windowA?.ladderSpeed !== undefined && r.windowA.ladderSpeed < 0.97).map((r) => `${r.resolution}#${r.index + 1} (${r.windowA?.ladderSpeed})`);
@@ -473,6 +497,7 @@ async function main(): Promise<void> {
     metrics,
     notes,
     runs,
+    ...(baselineRuns.length > 0 ? { baseline: { root: BASELINE, runs: baselineRuns } } : {}),
   };
 
   const outDir = path.join(ROOT, 'bench', 'results');

@@ -279,6 +279,20 @@ function serviceRoot(): { root: string; assets: Record<string, number>; remove()
 }
 
 let SERVICE_ROOT = ROOT;
+/**
+ * BENCH_BASELINE=DIR: a checkout of the baseline (e.g. main) with its dist/ and web/dist built; each run
+ * measures it right after ours, and the table gives the ratio for the throttled first frame.
+ */
+const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : null;
+
+/** The baseline's folder for the service: links to its built service and web app (not rebuilt meanwhile). */
+function baselineRoot(base: string): { root: string; remove(): void } {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'cdp-webbench-base-'));
+  symlinkSync(path.join(base, 'dist'), path.join(root, 'dist'));
+  mkdirSync(path.join(root, 'web'));
+  symlinkSync(path.join(base, 'web', 'dist'), path.join(root, 'web', 'dist'));
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
 
 async function oneRun(browser: Browser, index: number): Promise<RunResult> {
   const r: RunResult = { index, loadAverage: os.loadavg().map((x) => round(x, 2)!), publishToLiveSec: null, serverSince: null, serverToPageSec: null, a: null, b: null, c: null };
@@ -360,6 +374,8 @@ async function main() {
   SERVICE_ROOT = served.root;
   const browser = await launchBrowser();
   const runs: RunResult[] = [];
+  const baselineRuns: RunResult[] = [];
+  const base = BASELINE ? baselineRoot(BASELINE) : null;
   try {
     const chromium = browser.version();
     for (let i = 1; i <= RUNS; i++) {
@@ -368,6 +384,16 @@ async function main() {
       runs.push(r);
       if (r.b?.waterfall) log(`  throttled page load (1 Mbps, 100 ms):\n${waterfallText(r.b.waterfall, r.b.firstFrame?.firstFrameAt ?? null)}`);
       log(`  live→first frame ${ff(r.a, 'fromLive')} s; throttled load→first frame ${ff(r.b, 'fromLoad')} s (started on ${r.b?.startedOn.firstSegment}); unthrottled ${ff(r.c, 'fromLoad')} s${r.error ? `; error: ${r.error.split('\n')[0]}` : ''}`);
+      if (base) {
+        const ours = SERVICE_ROOT;
+        SERVICE_ROOT = base.root;
+        log(`run ${i}/${RUNS}, baseline (${BASELINE})…`);
+        const b = await oneRun(browser, i);
+        SERVICE_ROOT = ours;
+        baselineRuns.push(b);
+        if (b.b?.waterfall) log(`  baseline throttled page load:\n${waterfallText(b.b.waterfall, b.b.firstFrame?.firstFrameAt ?? null)}`);
+        log(`  baseline: throttled load→first frame ${ff(b.b, 'fromLoad')} s (started on ${b.b?.startedOn.firstSegment}); unthrottled ${ff(b.c, 'fromLoad')} s`);
+      }
     }
     const metrics: Metric[] = [
       metric('live event → first frame (page open while offline)', 's', runs.map((r) => ff(r.a, 'fromLive')), null, 3),
@@ -378,6 +404,10 @@ async function main() {
       metric('page load → first frame, unthrottled', 's', runs.map((r) => ff(r.c, 'fromLoad')), null, 3),
     ];
     const ttff = metrics.find((m) => m.goal)!;
+    if (baselineRuns.length > 0) {
+      const baseTtff = metric('page load → first frame, 1 Mbps + 100 ms, baseline (same run)', 's', baselineRuns.map((r) => ff(r.b, 'fromLoad')), null, 3);
+      metrics.push(baseTtff, metric('  ours ÷ baseline', '×', [ttff.median !== null && baseTtff.median ? ttff.median / baseTtff.median : null], null));
+    }
     const startedOn = {
       a: mostCommon(runs.map((r) => r.a?.startedOn.firstSegment ?? null)),
       b: mostCommon(runs.map((r) => r.b?.startedOn.firstSegment ?? null)),
@@ -411,6 +441,7 @@ async function main() {
       startedOn,
       notes,
       runs,
+      ...(baselineRuns.length > 0 ? { baseline: { root: BASELINE, runs: baselineRuns } } : {}),
     };
     mkdirSync(path.dirname(OUT), { recursive: true });
     writeFileSync(OUT, redact(`${JSON.stringify(result, null, 2)}\n`));
@@ -427,6 +458,7 @@ async function main() {
     await browser.close().catch(() => {});
     await children.stopAll(2000);
     served.remove();
+    base?.remove();
   }
 }
 

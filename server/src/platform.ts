@@ -16,7 +16,7 @@ import type { PublishAuth } from './ingest/publish-auth.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { Redactor } from './log/redactor.js';
 import { NginxInstances } from './nginx/instances.js';
-import { DelayMode } from './observe/delay-mode.js';
+import { DelayMode, hlsTiming } from './observe/delay-mode.js';
 import { DelaySetting } from './storage/delay-setting.js';
 import { delayRoutes } from './http/routes/admin-delay.js';
 import type { LivePipeline } from './observe/live-pipeline.js';
@@ -58,17 +58,16 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const page = new PageWriter({ webRoot: config.webRoot, pageRoot: paths.pageRoot, publicUrl: config.publicUrl, site, masterUrl: `/video/${config.streamName}.m3u8` });
   page.write();
   const ladder = buildLadder(config.streamName, config.transcoder.enabled ? config.ladder : []);
-  // The low-delay mode's timing is read before nginx renders its configuration; changes wait for offline.
-  let nginxRef: NginxInstances | null = null;
+  // The media nginx starts with the low-delay mode last applied; a change waits for the stream to be offline.
+  const delayStore = new DelaySetting(db);
+  const nginx = new NginxInstances(config, paths, callbackToken, logger, redactor, hlsTiming(delayStore.get().applied, config.hls));
   const delay = new DelayMode({
-    store: new DelaySetting(db),
+    store: delayStore,
     base: config.hls,
     offline: () => stream.state.state === 'offline',
-    apply: async (t) => nginxRef?.applyMediaTiming(t),
+    apply: (t) => nginx.applyMediaTiming(t),
     logger,
   });
-  const nginx = new NginxInstances(config, paths, callbackToken, logger, redactor, delay.timing);
-  nginxRef = nginx;
   // The old frontend plays the absolute URLs built from PUBLIC_URL: a localhost one reaches nobody else.
   const localUrl = localPublicUrl(config.publicUrl, config.httpPort);
   if (localUrl) logger.warn({ event: 'public_url_local', publicUrl: config.publicUrl, suggestion: localUrl.suggestion }, 'PUBLIC_URL names this machine; set it to the public address');
