@@ -36,6 +36,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adminCall, adminLogin } from '../test/helpers/ws-client.js';
 import { ensureBuilt } from './lib/build.js';
 import { ChildSet } from './lib/children.js';
 import { measureCpu, type CpuWindow } from './lib/cpu.js';
@@ -46,6 +47,7 @@ import { startPublisher, type Resolution } from './lib/publisher.js';
 import { machineInfo, markdownTable, metric, type Metric } from './lib/report.js';
 import { removeDataDir, startService, summarizeLogs, type LogSummary, type Service } from './lib/service.js';
 import { health, ladderClock, waitLadderPid, watchStatus, windowSpeed } from './lib/status.js';
+import { serviceEvents, stageTable, wallToMonotonic, type Stage } from './lib/live-timeline.js';
 import { median, now, round, sleep } from './lib/time.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,6 +61,22 @@ const STREAM_NAME = 'envivo';
 const FRAGMENT_S = 2;
 const PRESET = 'veryfast';
 const KEEP = process.env.BENCH_KEEP === '1';
+/** BENCH_ONLY=live: only the publish → live timeline (no CPU windows, no origin layout); ~15 s a run. */
+const ONLY_LIVE = process.env.BENCH_ONLY === 'live';
+/** BENCH_LOW_DELAY=1: the low-delay mode switched on through the admin API (offline: applied at once), 1 s keyframes. */
+const LOW_DELAY = process.env.BENCH_LOW_DELAY === '1';
+const ADMIN_PASSWORD = 'bench-media-admin-password';
+/**
+ * BENCH_BASELINE=DIR (with BENCH_ONLY=live): a checkout of the baseline (e.g. main) with its own built dist/;
+ * each run measures it right after ours, on the same machine state, and the table gives the ratio.
+ */
+const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : null;
+
+async function switchLowDelayOn(base: string): Promise<void> {
+  const admin = await adminLogin(base, ADMIN_PASSWORD);
+  const put = await adminCall(base, admin, 'PUT', '/api/v1/admin/delay', { lowDelay: true });
+  if (put.json?.applied !== true) throw new Error(`low-delay mode not applied: ${put.text}`);
+}
 const QUIET_CORES = 0.5;
 const QUIET_MAX_MS = 30_000;
 
@@ -77,6 +95,8 @@ const sec = (ms: number | null | undefined) => (ms === null || ms === undefined 
 
 interface RunResult {
   resolution: Resolution;
+  /** 'baseline': the service built from BENCH_BASELINE (e.g. main), run interleaved with ours. */
+  build?: 'ours' | 'baseline';
   index: number;
   /** Cores the rest of the machine was using just before the run (other tenants, other tests). */
   baselineBusyCores: number | null;
@@ -92,6 +112,14 @@ interface RunResult {
     liveVia?: string;
     /** How long after its spawn the publisher's stream clock started (T0 correction). */
     publisherStartSec: number | null;
+    /** The service's own events (its log at LOG_LEVEL=info), seconds from the publisher's spawn. */
+    onPublishSec?: number | null;
+    ladderSpawnSec?: number | null;
+    /** First /api/v1/health whose transcoder.progress shows output (reports every 1 s: an upper bound). */
+    ladderFirstOutputSec?: number | null;
+    liveDecidedSec?: number | null;
+    /** Every stage in order (what the bench prints). */
+    stages?: Stage[];
   };
   latency: {
     medianSec: number | null;
@@ -166,10 +194,11 @@ async function waitForQuiet(): Promise<{ busyCores: number | null; waitedMs: num
 
 const mb = (kb: number | null) => (kb === null ? null : round(kb / 1024, 1));
 
-async function runOnce(res: Resolution, index: number): Promise<RunResult> {
+async function runOnce(res: Resolution, index: number, root = ROOT): Promise<RunResult> {
   const quiet = await waitForQuiet();
   const r: RunResult = {
     resolution: res,
+    build: root === ROOT ? 'ours' : 'baseline',
     index,
     baselineBusyCores: round(quiet.busyCores, 2),
     waitedForQuietSec: round(quiet.waitedMs / 1000, 1) ?? 0,
@@ -183,7 +212,9 @@ async function runOnce(res: Resolution, index: number): Promise<RunResult> {
   let origin: OriginProcess[] = [];
   let closeStatus = () => {};
   try {
-    svc = await startService({ root: ROOT, children, redact });
+    svc = await startService({ root, children, redact, env: { LOG_LEVEL: 'info', ADMIN_PASSWORD: ADMIN_PASSWORD } });
+    if (LOW_DELAY) await switchLowDelayOn(svc.base);
+    const toMono = wallToMonotonic();
     secrets.add(svc.key);
     const { ports, base } = svc;
     const status = await watchStatus(base, `ws://127.0.0.1:${ports.http}/ws`);
@@ -192,7 +223,7 @@ async function runOnce(res: Resolution, index: number): Promise<RunResult> {
     const files = { source: STREAM_NAME, mid: `${STREAM_NAME}_mid`, low: `${STREAM_NAME}_low`, audio: `${STREAM_NAME}_audio` };
 
     status.times.since = now();
-    const pub = startPublisher(children, res, `rtmp://127.0.0.1:${ports.rtmp}/live/${svc.key}`, redact);
+    const pub = startPublisher(children, res, `rtmp://127.0.0.1:${ports.rtmp}/live/${svc.key}`, redact, { keyframeSeconds: LOW_DELAY ? 1 : 2 });
     const t0 = pub.spawnedAt;
     const liveP = status.waitLive(t0 + LIVE_TIMEOUT_MS);
     const ladderP = waitLadderPid(base, t0 + LIVE_TIMEOUT_MS);
@@ -201,13 +232,24 @@ async function runOnce(res: Resolution, index: number): Promise<RunResult> {
       intervalMs: PLAYLIST_POLL_MS,
       deadline: t0 + STREAM_S * 1000 + 20_000,
       done: (tl) => {
+        if (ONLY_LIVE) return Object.values(tl).every((t) => t.listedAt.size > 0) && status.times.first.live !== undefined;
         const src = tl.source!;
         const last = Math.max(-1, ...src.listedAt.keys());
         return (src.endOf(last) ?? 0) >= STREAM_S;
       },
     });
 
-    const [liveAt, ladder] = await Promise.all([liveP, ladderP]);
+    const firstOutputP = (async () => {
+      const deadline = t0 + LIVE_TIMEOUT_MS;
+      while (now() < deadline) {
+        const p = (await health(base))?.transcoder?.progress;
+        if (p && (p.outTimeMs ?? 0) > 0) return now();
+        await sleep(100);
+      }
+      return null;
+    })();
+    const [liveAt, ladder, firstOutputAt] = await Promise.all([liveP, ladderP, firstOutputP]);
+    r.timeline.ladderFirstOutputSec = firstOutputAt === null ? null : sec(firstOutputAt - t0);
     r.timeline.liveSec = liveAt === null ? null : sec(liveAt - t0);
     r.timeline.liveVia = status.times.first.live?.via;
     r.timeline.startingSec = status.times.first.starting ? sec(status.times.first.starting.at - t0) : null;
@@ -227,7 +269,7 @@ async function runOnce(res: Resolution, index: number): Promise<RunResult> {
         memory.nginxPss = ng.reduce((a, p) => a + (pssKb(p) ?? 0), 0);
       }
     };
-    if (ladder) {
+    if (ladder && !ONLY_LIVE) {
       const tree = svc.tree();
       const c0 = await ladderClock(base);
       const a: CpuWindow = await measureCpu({ ladder: [ladder.pid], service: [svc.pid], nginx: tree.nginx }, WINDOW_S, sampleMemory);
@@ -246,7 +288,7 @@ async function runOnce(res: Resolution, index: number): Promise<RunResult> {
       };
       r.health = { keyframeIntervalSec: h?.keyframeIntervalSec, keyframeTooLong: h?.keyframeTooLong, transcoderRestarts: h?.transcoder?.restarts };
       r.memory = { serviceRssMB: mb(memory.rss), servicePeakRssMB: mb(memory.hwm), nginxRssMB: mb(memory.nginxRss), nginxPssMB: mb(memory.nginxPss), nginxProcesses: memory.nginxN };
-    } else log('  ! the ladder ffmpeg never appeared in /api/v1/health');
+    } else if (!ladder) log('  ! the ladder ffmpeg never appeared in /api/v1/health');
 
     // Latency, from the playlists watched since the publish.
     const tl: Record<string, SegmentTimeline> = await watchP;
@@ -254,6 +296,23 @@ async function runOnce(res: Resolution, index: number): Promise<RunResult> {
       const first = Math.min(...t.listedAt.values());
       r.timeline.firstSegmentSec[id] = Number.isFinite(first) ? sec(first - t0) : null;
     }
+    const ev = serviceEvents(svc.output());
+    const at = (epoch: number | undefined) => (epoch === undefined ? null : sec(toMono(epoch) - t0));
+    r.timeline.onPublishSec = at(ev.publishAccepted);
+    r.timeline.ladderSpawnSec = at(ev.transcoderStarted);
+    r.timeline.liveDecidedSec = at(ev.live);
+    const fs = r.timeline.firstSegmentSec;
+    r.timeline.stages = [
+      { stage: 'publisher spawned', atSec: 0 },
+      { stage: 'on_publish accepted', atSec: r.timeline.onPublishSec },
+      { stage: 'ladder ffmpeg spawned', atSec: r.timeline.ladderSpawnSec },
+      { stage: 'source: first segment', atSec: fs.source ?? null },
+      { stage: 'ladder: first output (≤)', atSec: r.timeline.ladderFirstOutputSec },
+      ...['mid', 'low', 'audio'].map((id) => ({ stage: `${id}: first segment`, atSec: fs[id] ?? null })),
+      { stage: 'live decided (service)', atSec: r.timeline.liveDecidedSec },
+      { stage: 'live seen (status)', atSec: r.timeline.liveSec },
+    ];
+    log(stageTable(r.timeline.stages));
     const anchor = pub.anchor();
     r.timeline.publisherStartSec = anchor === null ? null : sec(anchor - t0);
     const src = tl.source!;
@@ -268,7 +327,7 @@ async function runOnce(res: Resolution, index: number): Promise<RunResult> {
     r.latency.medianSecUncorrected = round(median(src.latencies(t0).filter((s) => s.seq >= 1).map((s) => s.latencySec)), 3);
 
     // Window B: the origin's layout, one ffmpeg per rung, while the same publisher keeps going.
-    if (ladder) {
+    if (ladder && !ONLY_LIVE) {
       origin = startOrigin(children, { rtmpPort: ports.rtmp, streamName: STREAM_NAME, fragmentSeconds: FRAGMENT_S, preset: PRESET }, redact);
       const startDeadline = now() + 10_000;
       while (now() < startDeadline && origin.some((o) => o.outTimeMs() <= 0 && o.tracked.child.exitCode === null)) await sleep(100);
@@ -313,7 +372,10 @@ async function runOnce(res: Resolution, index: number): Promise<RunResult> {
       r.stop = { serviceStopMs: s.ms, serviceKilled: s.killed, leftoverProcesses: s.leftovers.length };
       r.logs = summarizeLogs(svc.output());
       if (!KEEP) removeDataDir(svc.dataDir);
-      else log(`  (kept ${svc.dataDir})`);
+      else {
+        writeFileSync(path.join(svc.dataDir, 'service.log'), svc.output());
+        log(`  (kept ${svc.dataDir}, the service's log in service.log)`);
+      }
     }
     await children.stopAll(3000);
   }
@@ -334,6 +396,12 @@ function describe(r: RunResult): string {
   ].join(', ');
 }
 
+/** When the last transcoded rung listed its first segment (null if one never did). */
+function lastRung(r: RunResult): number | null {
+  const v = ['mid', 'low', 'audio'].map((id) => r.timeline.firstSegmentSec[id] ?? null);
+  return v.some((x) => x === null) ? null : Math.max(...(v as number[]));
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const build = await ensureBuilt(ROOT);
@@ -343,12 +411,19 @@ async function main(): Promise<void> {
   log(`media bench: ${RUNS} run(s) × 720p30 and 1080p30, ${WINDOW_S} s CPU windows, on ${machine.nproc} × ${machine.cpuModel}`);
 
   const runs: RunResult[] = [];
+  const baselineRuns: RunResult[] = [];
   for (let i = 0; i < RUNS; i++) {
-    for (const res of ['720p', '1080p'] as const) {
+    for (const res of ONLY_LIVE ? (['720p'] as const) : (['720p', '1080p'] as const)) {
       log(`run ${i + 1}/${RUNS} ${res} …`);
       const r = await runOnce(res, i);
       runs.push(r);
       log(`  ${describe(r)}`);
+      if (BASELINE && ONLY_LIVE) {
+        log(`run ${i + 1}/${RUNS} ${res}, baseline (${BASELINE}) …`);
+        const b = await runOnce(res, i, BASELINE);
+        baselineRuns.push(b);
+        log(`  baseline: ${describe(b)}`);
+      }
     }
   }
 
@@ -356,6 +431,11 @@ async function main(): Promise<void> {
   const all = (pick: (r: RunResult) => number | null | undefined) => runs.map((r) => pick(r) ?? null);
   const metrics: Record<string, Metric> = {
     publishToLive720p: metric('publish → live, 720p30', 's', of('720p', (r) => r.timeline.liveSec), GOALS.live),
+    onPublish720p: metric('  stage: on_publish accepted, 720p30', 's', of('720p', (r) => r.timeline.onPublishSec), null),
+    ladderSpawn720p: metric('  stage: ladder ffmpeg spawned, 720p30', 's', of('720p', (r) => r.timeline.ladderSpawnSec), null),
+    sourceFirstSegment720p: metric('  stage: source first segment listed, 720p30', 's', of('720p', (r) => r.timeline.firstSegmentSec.source), null),
+    rungsFirstSegment720p: metric('  stage: every rung has a segment, 720p30', 's', of('720p', (r) => lastRung(r)), null),
+    liveDecided720p: metric('  stage: live decided by the service, 720p30', 's', of('720p', (r) => r.timeline.liveDecidedSec), null),
     publishToLive1080p: metric('publish → live, 1080p30', 's', of('1080p', (r) => r.timeline.liveSec), GOALS.live),
     ingestToListed720p: metric('ingest → segment listed (source), 720p30', 's', of('720p', (r) => r.latency.medianSec), GOALS.latency),
     ingestToListed1080p: metric('ingest → segment listed (source), 1080p30', 's', of('1080p', (r) => r.latency.medianSec), GOALS.latency),
@@ -372,6 +452,16 @@ async function main(): Promise<void> {
     serviceRss: metric('service (node) RSS while live', 'MB', all((r) => r.memory?.serviceRssMB), null, 0),
     nginxRss: metric('nginx RSS while live (master + workers)', 'MB', all((r) => r.memory?.nginxRssMB), null, 0),
   };
+  if (ONLY_LIVE) for (const [k, m] of Object.entries(metrics)) if (m.runs.every((x) => x === null)) delete metrics[k];
+  if (baselineRuns.length > 0) {
+    const base = baselineRuns.map((r) => r.timeline.liveSec);
+    metrics.publishToLiveBaseline720p = metric('publish → live, 720p30, baseline (same run)', 's', base, null);
+    metrics.baselineSourceFirstSegment720p = metric('  baseline stage: source first segment listed', 's', baselineRuns.map((r) => r.timeline.firstSegmentSec.source ?? null), null);
+    metrics.baselineRungsFirstSegment720p = metric('  baseline stage: every rung has a segment', 's', baselineRuns.map((r) => lastRung(r)), null);
+    const ours = metrics.publishToLive720p?.median ?? null;
+    const theirs = metrics.publishToLiveBaseline720p.median;
+    metrics.liveRatio720p = metric('publish → live, ours ÷ baseline', '×', [ours !== null && theirs ? ours / theirs : null], null);
+  }
   const saturatedB = runs.filter((r) => r.windowB && r.windowB.machineBusyCores >= machine.nproc * 0.9).map((r) => `${r.resolution}#${r.index + 1}`);
   const slowOrigin = runs.filter((r) => r.windowB && Object.values(r.windowB.originSpeeds).some((s) => s !== null && s < 0.97)).map((r) => `${r.resolution}#${r.index + 1}`);
   const ladderSlow = runs.filter((r) => r.windowA?.ladderSpeed !== null && r.windowA?.ladderSpeed !== undefined && r.windowA.ladderSpeed < 0.97).map((r) => `${r.resolution}#${r.index + 1} (${r.windowA?.ladderSpeed})`);
@@ -407,12 +497,13 @@ async function main(): Promise<void> {
     metrics,
     notes,
     runs,
+    ...(baselineRuns.length > 0 ? { baseline: { root: BASELINE, runs: baselineRuns } } : {}),
   };
 
   const outDir = path.join(ROOT, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
   const official = RUNS >= 3 && WINDOW_S === 20;
-  const outFile = path.join(outDir, official ? 'media.json' : 'media.smoke.json');
+  const outFile = path.join(outDir, ONLY_LIVE ? `media-live${LOW_DELAY ? '-lowdelay' : ''}${RUNS >= 3 ? '' : '.smoke'}.json` : official ? 'media.json' : 'media.smoke.json');
   writeFileSync(outFile, redact(`${JSON.stringify(result, null, 2)}\n`));
 
   const table = markdownTable(Object.values(metrics));

@@ -75,9 +75,29 @@ interface PageRun {
   /** The rendition of the first media segment the page asked for, and of the first frame (by height). */
   startedOn: { firstSegment: string | null; byFrameHeight: string | null; heightAfter5s: number | null };
   breakdown?: Record<string, number | null>;
+  /** Every request of the page up to the first frame (and a little after): bytes on the wire, times in ms. */
+  waterfall?: WaterfallRow[];
   largestDownload?: { name: string; transferBytes: number; ms: number; kbps: number | null } | null;
   problems: string[];
   error?: string;
+}
+
+interface WaterfallRow {
+  path: string;
+  bytes: number;
+  startMs: number;
+  connectMs: number;
+  ttfbMs: number;
+  endMs: number;
+}
+
+/** The waterfall as text: one line per request, up to (and a little past) the first frame. */
+function waterfallText(rows: WaterfallRow[], firstFrameMs: number | null): string {
+  const head = `    ${'request'.padEnd(34)} ${'bytes'.padStart(8)} ${'start'.padStart(6)} ${'ttfb'.padStart(5)} ${'end'.padStart(6)}`;
+  const lines = rows
+    .filter((r) => firstFrameMs === null || r.startMs <= firstFrameMs + 500)
+    .map((r) => `    ${r.path.slice(0, 34).padEnd(34)} ${String(r.bytes).padStart(8)} ${String(r.startMs).padStart(6)} ${String(r.ttfbMs).padStart(5)} ${String(r.endMs).padStart(6)}${r.connectMs > 0 ? `  (+connect ${r.connectMs})` : ''}`);
+  return [head, ...lines, `    first frame at ${firstFrameMs === null ? '—' : Math.round(firstFrameMs)} ms`].join('\n');
 }
 
 interface RunResult {
@@ -164,7 +184,19 @@ async function breakdown(page: Page) {
     const status = find(/^\/api\/v1\/status$/);
     const largest = res.reduce<PerformanceResourceTiming | undefined>((m, r) => (!m || r.transferSize > m.transferSize ? r : m), undefined);
     const ms = largest ? largest.responseEnd - largest.responseStart : 0;
+    const short = (url: string) => new URL(url).pathname.replace(/^\/assets\/([\w.]+)-[\w-]+\./, '/assets/$1.*.');
+    const row = (name: string, e: PerformanceResourceTiming | PerformanceNavigationTiming) => ({
+      path: name,
+      bytes: e.transferSize,
+      startMs: Math.round(e.startTime),
+      // A new connection costs round trips of its own (TCP); a reused one none.
+      connectMs: Math.round(e.connectEnd - e.connectStart),
+      ttfbMs: Math.round(e.responseStart - e.startTime),
+      endMs: Math.round(e.responseEnd),
+    });
+    const waterfall = [...(nav ? [row('/ (document)', nav)] : []), ...res.map((r) => row(short(r.name), r))].sort((x, y) => x.startMs - y.startMs);
     return {
+      waterfall,
       breakdown: {
         documentEnd: nav ? Math.round(nav.responseEnd) : null,
         appJsEnd: end(appJs),
@@ -208,11 +240,13 @@ async function loadWhileLive(browser: Browser, svc: Service, renditions: { id: s
     run.firstFrame = await waitFirstFrame(v.page, now() + FRAME_TIMEOUT_MS);
     run.startedOn.firstSegment = segs.first();
     run.startedOn.byFrameHeight = renditionOfHeight(run.firstFrame?.frameHeight ?? null, renditions);
-    const b = await breakdown(v.page);
-    run.breakdown = b.breakdown;
-    run.largestDownload = b.largestDownload;
     await sleep(5000);
     run.startedOn.heightAfter5s = await heightNow(v.page);
+    // After the wait: a segment streamed to the player enters Resource Timing only once fully received.
+    const b = await breakdown(v.page);
+    run.breakdown = b.breakdown;
+    run.waterfall = b.waterfall;
+    run.largestDownload = b.largestDownload;
   } catch (err) {
     run.error = redact((err as Error).message).slice(0, 1000);
   } finally {
@@ -245,6 +279,20 @@ function serviceRoot(): { root: string; assets: Record<string, number>; remove()
 }
 
 let SERVICE_ROOT = ROOT;
+/**
+ * BENCH_BASELINE=DIR: a checkout of the baseline (e.g. main) with its dist/ and web/dist built; each run
+ * measures it right after ours, and the table gives the ratio for the throttled first frame.
+ */
+const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : null;
+
+/** The baseline's folder for the service: links to its built service and web app (not rebuilt meanwhile). */
+function baselineRoot(base: string): { root: string; remove(): void } {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'cdp-webbench-base-'));
+  symlinkSync(path.join(base, 'dist'), path.join(root, 'dist'));
+  mkdirSync(path.join(root, 'web'));
+  symlinkSync(path.join(base, 'web', 'dist'), path.join(root, 'web', 'dist'));
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
 
 async function oneRun(browser: Browser, index: number): Promise<RunResult> {
   const r: RunResult = { index, loadAverage: os.loadavg().map((x) => round(x, 2)!), publishToLiveSec: null, serverSince: null, serverToPageSec: null, a: null, b: null, c: null };
@@ -326,13 +374,26 @@ async function main() {
   SERVICE_ROOT = served.root;
   const browser = await launchBrowser();
   const runs: RunResult[] = [];
+  const baselineRuns: RunResult[] = [];
+  const base = BASELINE ? baselineRoot(BASELINE) : null;
   try {
     const chromium = browser.version();
     for (let i = 1; i <= RUNS; i++) {
       log(`run ${i}/${RUNS}…`);
       const r = await oneRun(browser, i);
       runs.push(r);
+      if (r.b?.waterfall) log(`  throttled page load (1 Mbps, 100 ms):\n${waterfallText(r.b.waterfall, r.b.firstFrame?.firstFrameAt ?? null)}`);
       log(`  live→first frame ${ff(r.a, 'fromLive')} s; throttled load→first frame ${ff(r.b, 'fromLoad')} s (started on ${r.b?.startedOn.firstSegment}); unthrottled ${ff(r.c, 'fromLoad')} s${r.error ? `; error: ${r.error.split('\n')[0]}` : ''}`);
+      if (base) {
+        const ours = SERVICE_ROOT;
+        SERVICE_ROOT = base.root;
+        log(`run ${i}/${RUNS}, baseline (${BASELINE})…`);
+        const b = await oneRun(browser, i);
+        SERVICE_ROOT = ours;
+        baselineRuns.push(b);
+        if (b.b?.waterfall) log(`  baseline throttled page load:\n${waterfallText(b.b.waterfall, b.b.firstFrame?.firstFrameAt ?? null)}`);
+        log(`  baseline: throttled load→first frame ${ff(b.b, 'fromLoad')} s (started on ${b.b?.startedOn.firstSegment}); unthrottled ${ff(b.c, 'fromLoad')} s`);
+      }
     }
     const metrics: Metric[] = [
       metric('live event → first frame (page open while offline)', 's', runs.map((r) => ff(r.a, 'fromLive')), null, 3),
@@ -343,6 +404,10 @@ async function main() {
       metric('page load → first frame, unthrottled', 's', runs.map((r) => ff(r.c, 'fromLoad')), null, 3),
     ];
     const ttff = metrics.find((m) => m.goal)!;
+    if (baselineRuns.length > 0) {
+      const baseTtff = metric('page load → first frame, 1 Mbps + 100 ms, baseline (same run)', 's', baselineRuns.map((r) => ff(r.b, 'fromLoad')), null, 3);
+      metrics.push(baseTtff, metric('  ours ÷ baseline', '×', [ttff.median !== null && baseTtff.median ? ttff.median / baseTtff.median : null], null));
+    }
     const startedOn = {
       a: mostCommon(runs.map((r) => r.a?.startedOn.firstSegment ?? null)),
       b: mostCommon(runs.map((r) => r.b?.startedOn.firstSegment ?? null)),
@@ -376,6 +441,7 @@ async function main() {
       startedOn,
       notes,
       runs,
+      ...(baselineRuns.length > 0 ? { baseline: { root: BASELINE, runs: baselineRuns } } : {}),
     };
     mkdirSync(path.dirname(OUT), { recursive: true });
     writeFileSync(OUT, redact(`${JSON.stringify(result, null, 2)}\n`));
@@ -392,6 +458,7 @@ async function main() {
     await browser.close().catch(() => {});
     await children.stopAll(2000);
     served.remove();
+    base?.remove();
   }
 }
 

@@ -160,3 +160,18 @@ export interface SimulcastDocument {
   presets: SimulcastPreset[];
   destinations: SimulcastDestination[];
 }
+
+/**
+ * GET/PUT /delay: the low-delay mode ("Baja latencia"). The media nginx is never reloaded while live, so a
+ * change made during a broadcast is applied when the stream is next offline: `applied` is what runs now,
+ * `pending` says a change waits. PUT takes `{lowDelay}`.
+ */
+export interface DelaySettings {
+  /** What the admin chose. */
+  lowDelay: boolean;
+  /** What the media side runs now (1 s fragments and keyframes when true, otherwise the configured 2 s). */
+  applied: boolean;
+  pending: boolean;
+  /** Fragment length in seconds now running. */
+  fragmentSeconds: number;
+}

@@ -19,6 +19,11 @@ export interface StreamStatus {
   viewers: number;
   /** Additive: why the stream is in its state; null when there is nothing to add. */
   reason: StreamReason | null;
+  /**
+   * Additive: the low-delay mode is running (1 s fragments): players keep closer to the live edge. Absent
+   * or false: the default mode (2 s fragments).
+   */
+  lowDelay?: boolean;
 }
 
 export interface StatusRendition {

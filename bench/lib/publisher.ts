@@ -13,15 +13,40 @@ const PROFILES: Record<Resolution, { size: string; kbps: number }> = {
   '1080p': { size: '1920x1080', kbps: 4500 },
 };
 
-export function publisherArgs(res: Resolution, url: string): string[] {
+/** Bits of the frame number drawn as blocks across the top of the picture (2^16 frames = 36 min at 30 fps). */
+export const FRAME_CODE_BITS = 16;
+/** The code strip's height as a share of the picture's height. */
+export const FRAME_CODE_HEIGHT = 1 / 9;
+
+/**
+ * The frame number N in binary, bit k (least significant first, left to right) a white block when set on a
+ * black strip across the top: blocks of 1/16 of the width by 1/9 of the height survive x264 at 360p. With
+ * -re, frame N is captured at T0 + N / 30 s: the viewer page reads N back to measure glass-to-glass delay.
+ */
+export function frameCodeFilter(): string {
+  const h = `ih*${FRAME_CODE_HEIGHT.toFixed(6)}`;
+  const boxes = Array.from({ length: FRAME_CODE_BITS }, (_, k) => `drawbox=x=iw*${k}/${FRAME_CODE_BITS}:y=0:w=iw/${FRAME_CODE_BITS}:h=${h}:color=white:t=fill:enable='eq(mod(floor(n/${2 ** k}),2),1)'`);
+  return [`drawbox=x=0:y=0:w=iw:h=${h}:color=black:t=fill`, ...boxes].join(',');
+}
+
+export interface PublisherOptions {
+  /** Keyframe interval in seconds (default 2, what the service advises OBS users; 1 in low-delay mode). */
+  keyframeSeconds?: number;
+  /** Draw the frame number as a code strip (glass-to-glass measurement). */
+  frameCode?: boolean;
+}
+
+export function publisherArgs(res: Resolution, url: string, opts: PublisherOptions = {}): string[] {
   const p = PROFILES[res];
+  const gop = String(Math.round((opts.keyframeSeconds ?? 2) * 30));
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats',
     // Progress reports give the real-time anchor of the stream clock (see Publisher.anchor).
     '-progress', 'pipe:1', '-stats_period', '0.25',
     '-re', '-f', 'lavfi', '-i', `testsrc2=size=${p.size}:rate=30`,
     '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '60', '-keyint_min', '60', '-b:v', `${p.kbps}k`,
+    ...(opts.frameCode ? ['-vf', frameCodeFilter()] : []),
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', gop, '-keyint_min', gop, '-b:v', `${p.kbps}k`,
     '-c:a', 'aac', '-b:a', '128k',
     '-f', 'flv', url,
   ];
@@ -49,9 +74,9 @@ export interface Publisher {
   stderr(): string;
 }
 
-export function startPublisher(children: ChildSet, res: Resolution, url: string, redact: (s: string) => string): Publisher {
+export function startPublisher(children: ChildSet, res: Resolution, url: string, redact: (s: string) => string, opts: PublisherOptions = {}): Publisher {
   const spawnedAt = now();
-  const tracked = children.spawn(`publisher ${res}`, 'ffmpeg', publisherArgs(res, url));
+  const tracked = children.spawn(`publisher ${res}`, 'ffmpeg', publisherArgs(res, url, opts));
   let anchor: number | null = null;
   let speed: number | null = null;
   let outUs: number | null = null;

@@ -62,6 +62,8 @@ export interface StartOptions {
   children: ChildSet;
   redact: (s: string) => string;
   readyTimeoutMs?: number;
+  /** Extra environment for the service (e.g. LOG_LEVEL=info for the live timeline, settings overrides). */
+  env?: Record<string, string>;
 }
 
 export async function startService(o: StartOptions): Promise<Service> {
@@ -82,6 +84,7 @@ export async function startService(o: StartOptions): Promise<Service> {
     // A fixed admin password keeps the "generated secrets" banner (which would print secrets) quiet.
     ADMIN_PASSWORD: 'bench-' + randomBytes(12).toString('hex'),
     LOG_LEVEL: 'warn',
+    ...o.env,
   };
   const tracked = o.children.spawn('service', process.execPath, [path.join(o.root, 'dist/server/src/main.js')], { cwd: o.root, env });
   const pid = tracked.child.pid;

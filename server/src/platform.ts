@@ -16,6 +16,9 @@ import type { PublishAuth } from './ingest/publish-auth.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { Redactor } from './log/redactor.js';
 import { NginxInstances } from './nginx/instances.js';
+import { DelayMode, hlsTiming } from './observe/delay-mode.js';
+import { DelaySetting } from './storage/delay-setting.js';
+import { delayRoutes } from './http/routes/admin-delay.js';
 import type { LivePipeline } from './observe/live-pipeline.js';
 import { openDatabase } from './storage/database.js';
 import { SiteSettings } from './storage/site-settings.js';
@@ -53,10 +56,13 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const db = openDatabase(config.dataDir);
   const sessions = new StreamSessions(db);
   const site = new SiteSettings(db, config.site);
-  const page = new PageWriter({ webRoot: config.webRoot, pageRoot: paths.pageRoot, publicUrl: config.publicUrl, site });
+  const page = new PageWriter({ webRoot: config.webRoot, pageRoot: paths.pageRoot, publicUrl: config.publicUrl, site, masterUrl: `/video/${config.streamName}.m3u8` });
   page.write();
   const ladder = buildLadder(config.streamName, config.transcoder.enabled ? config.ladder : [], config.hlsBaseUrl);
-  const nginx = new NginxInstances(config, paths, callbackToken, logger, redactor);
+  // The media nginx starts with the low-delay mode last applied; a change waits for the stream to be offline.
+  const delayStore = new DelaySetting(db);
+  const nginx = new NginxInstances(config, paths, callbackToken, logger, redactor, hlsTiming(delayStore.get().applied, config.hls));
+  const delay: DelayMode = new DelayMode({ store: delayStore, base: config.hls, offline: (): boolean => stream.view.status().state === 'offline', apply: (t) => nginx.applyMediaTiming(t), logger });
   // The old frontend plays the absolute URLs built from PUBLIC_URL: a localhost one reaches nobody else.
   const localUrl = localPublicUrl(config.publicUrl, config.httpPort);
   if (localUrl) logger.warn({ event: 'public_url_local', publicUrl: config.publicUrl, suggestion: localUrl.suggestion }, 'PUBLIC_URL names this machine; set it to the public address');
@@ -69,7 +75,10 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
   const stream =
     config.role === 'web'
       ? webStream({ config, ladder, logger, chatSide, site, onSiteChange: () => page.write() })
-      : mediaStream({ config, paths, ladder, logger, chatSide });
+      : mediaStream({ config, paths, ladder, logger, chatSide, timing: () => delay.timing });
+  stream.live?.onChange((s) => {
+    if (s.state === 'offline') void delay.applyPending();
+  });
   const events = new StreamEvents({
     name: ladder.name,
     ...(stream.pipeline ? { sessions } : {}),
@@ -102,7 +111,7 @@ export async function startPlatform(config: ResolvedConfig): Promise<Platform> {
     session: () => (stream.pipeline ? events.session() : stream.session()),
     started: () => started,
     readiness: stream.readiness,
-    adminExtensions: reach ? [reach.simulcast.adminRoutes, reach.archive.adminRoutes] : [],
+    adminExtensions: reach ? [reach.simulcast.adminRoutes, reach.archive.adminRoutes, (admin) => delayRoutes(admin, delay)] : [],
     publicExtensions: reach ? [reach.archive.publicRoutes] : [originOnlyPublicRoutes],
   });
 

@@ -197,10 +197,11 @@ export interface Publisher {
 
 /**
  * A real RTMP publisher: testsrc2 video (or another lavfi source, `picture`, e.g. 'smptebars') + a sine
- * tone, H.264 with a 2 s GOP and AAC, in real time; `audio: false`: video only, as a camera without a
- * microphone sends.
+ * tone, H.264 with a 2 s GOP (or keyframeSeconds) and AAC, in real time; `audio: false`: video only, as a
+ * camera without a microphone sends.
  */
-export function publish(url: string, opts: { size?: string; seconds?: number; argsBefore?: string[]; command?: string[]; audio?: boolean; picture?: string } = {}): Publisher {
+export function publish(url: string, opts: { size?: string; seconds?: number; argsBefore?: string[]; command?: string[]; audio?: boolean; picture?: string; keyframeSeconds?: number } = {}): Publisher {
+  const gop = String(Math.round((opts.keyframeSeconds ?? 2) * 30));
   const size = opts.size ?? '1280x720';
   const audio = opts.audio ?? true;
   const args = [
@@ -208,7 +209,7 @@ export function publish(url: string, opts: { size?: string; seconds?: number; ar
     '-f', 'lavfi', '-i', `${opts.picture ?? 'testsrc2'}=size=${size}:rate=30`,
     ...(audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'] : []),
     ...(opts.seconds ? ['-t', String(opts.seconds)] : []),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '60', '-keyint_min', '60', '-b:v', '2000k',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', gop, '-keyint_min', gop, '-b:v', '2000k',
     ...(audio ? ['-c:a', 'aac', '-b:a', '128k'] : []),
     '-f', 'flv', url,
   ];

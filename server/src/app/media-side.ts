@@ -16,6 +16,8 @@ export interface MediaSideOptions {
   viewers(): number;
   /** The renditions changed while live (the status is sent again). */
   onRenditionsChange(): void;
+  /** The HLS timing running now (the low-delay mode's). */
+  timing(): { lowDelay: boolean; fragmentSeconds: number };
 }
 
 /**
@@ -49,6 +51,8 @@ export function buildMediaSide(o: MediaSideOptions): { stream: LiveStream; pipel
     viewers: o.viewers,
     onRenditionsChange: o.onRenditionsChange,
     storageDir: p.hlsDir,
+    gopSeconds: () => o.timing().fragmentSeconds,
+    lowDelay: () => o.timing().lowDelay,
   });
   return { stream, pipeline };
 }

@@ -4,7 +4,7 @@ import type { LivePipeline } from '../observe/live-pipeline.js';
 import type { LiveStream } from '../stream/live-stream.js';
 import type { FollowedStream } from '../stream/stream-events.js';
 import type { DataPaths } from './data-paths.js';
-import { buildMediaSide } from './media-side.js';
+import { buildMediaSide, type MediaSideOptions } from './media-side.js';
 import type { Logger } from '../log/logger.js';
 import type { HealthSample, IngestHealth } from '../observe/ingest-health.js';
 import { StreamStateFollower, StreamStatePublisher } from '../relay/stream-relay.js';
@@ -52,7 +52,7 @@ function redisReady(chatSide: ChatSide): Record<string, boolean> {
 }
 
 /** ROLE=all or origin: this instance runs the media (nginx-rtmp, the ladder, the observer). */
-export function mediaStream(o: { config: ResolvedConfig; paths: DataPaths; ladder: Ladder; logger: Logger; chatSide: ChatSide }): StreamParts {
+export function mediaStream(o: { config: ResolvedConfig; paths: DataPaths; ladder: Ladder; logger: Logger; chatSide: ChatSide; timing: MediaSideOptions['timing'] }): StreamParts {
   const listeners: (() => void)[] = [];
   const { stream, pipeline } = buildMediaSide({
     ...o,

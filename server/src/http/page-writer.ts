@@ -9,6 +9,8 @@ export interface PageWriterOptions {
   pageRoot: string;
   publicUrl: string;
   site: SiteSettings;
+  /** The master playlist's URL: preloaded while live (hls.js asks for it first). */
+  masterUrl?: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export class PageWriter {
             image: `${this.o.publicUrl}/og.png`,
           },
           this.live && this.playerChunk ? [this.playerChunk] : [],
+          this.live && this.o.masterUrl ? [this.o.masterUrl] : [],
         )
       : MISSING_WEB_PAGE;
     writeFileSync(path.join(this.o.pageRoot, 'index.html'), html);

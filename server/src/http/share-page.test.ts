@@ -29,6 +29,8 @@ test('while live the page preloads the player module; offline it does not', () =
   const tags = { title: 't', description: 'd', url: 'https://x/', image: 'https://x/og.png' };
   assert.match(renderSharePage(template, tags, ['/assets/hls.light-ab12.js']), /<link rel="modulepreload" crossorigin href="\/assets\/hls.light-ab12.js" \/>\n\s*<\/head>/);
   assert.doesNotMatch(renderSharePage(template, tags), /modulepreload/);
+  assert.match(renderSharePage(template, tags, [], ['/video/envivo.m3u8']), /<link rel="preload" as="fetch" crossorigin="anonymous" href="\/video\/envivo.m3u8" \/>/);
+  assert.doesNotMatch(renderSharePage(template, tags), /rel="preload"/);
 });
 
 test('$\' and $& in the church name are text, not replacement patterns', () => {

@@ -18,9 +18,10 @@ function setMeta(html: string, attr: 'property' | 'name', key: string, value: st
 
 /**
  * The built index.html with the church's own share tags. Pure. `preload` lists modules the page will
- * need at once (the player while the stream is on), fetched in parallel with the app itself.
+ * need at once (the player while the stream is on), fetched in parallel with the app itself; `fetches`
+ * lists other files it will ask for at once (the master playlist while live).
  */
-export function renderSharePage(template: string, t: ShareTags, preload: string[] = []): string {
+export function renderSharePage(template: string, t: ShareTags, preload: string[] = [], fetches: string[] = []): string {
   let html = template.replace(/<title>[^<]*<\/title>/, () => `<title>${escapeAttr(t.title)}</title>`);
   html = setMeta(html, 'property', 'og:title', t.title);
   html = setMeta(html, 'property', 'og:description', t.description);
@@ -28,6 +29,7 @@ export function renderSharePage(template: string, t: ShareTags, preload: string[
   html = setMeta(html, 'property', 'og:image', t.image);
   html = setMeta(html, 'property', 'og:url', t.url);
   for (const href of preload) html = html.replace('</head>', () => `    <link rel="modulepreload" crossorigin href="${escapeAttr(href)}" />\n  </head>`);
+  for (const href of fetches) html = html.replace('</head>', () => `    <link rel="preload" as="fetch" crossorigin="anonymous" href="${escapeAttr(href)}" />\n  </head>`);
   return html;
 }
 

@@ -25,7 +25,8 @@ export interface CallbackDeps {
   logger: Logger;
   /** Before a broadcast's renditions publish (sequence-seed.ts); a failure is logged, the publish goes on. */
   seedPlaylists(): Promise<string[]>;
-  onPublishStarted(): void;
+  /** Resolves when the publisher may start sending (the ladder is ready for its first keyframe). */
+  onPublishStarted(): void | Promise<void>;
   onPublishDone(): Promise<void>;
 }
 
@@ -67,7 +68,7 @@ function callbackPlugin(app: FastifyInstance, d: CallbackDeps): void {
       }
       d.logger.info({ event: 'publish_accepted', stream: d.ladder.name, addr }, 'publisher connected');
       await seed(d);
-      d.onPublishStarted();
+      await d.onPublishStarted();
       // nginx-rtmp: a 3xx whose Location is not an rtmp:// URL renames the stream.
       return reply.code(302).header('location', d.ladder.name).send('');
     }

@@ -31,6 +31,8 @@ export class NginxInstances {
     callbackToken: string,
     private readonly logger: Logger,
     redactor: Redactor,
+    /** The media side's HLS timing (the low-delay mode's), when not the configuration's. */
+    hls?: { fragmentSeconds: number; playlistSeconds: number },
   ) {
     this.withMedia = config.role !== 'web';
     const workerUser = workerUserFor([config.dataDir, config.webRoot, ...(config.legacyFrontend ? [config.legacyFrontend.dir] : [])], [p.hlsDir]);
@@ -46,8 +48,8 @@ export class NginxInstances {
       internalPort: config.internalPort,
       hlsRoot: p.hlsRoot,
       callbackToken,
-      fragmentSeconds: config.hls.fragmentSeconds,
-      playlistSeconds: config.hls.fragmentSeconds * config.hls.playlistFragments,
+      fragmentSeconds: hls?.fragmentSeconds ?? config.hls.fragmentSeconds,
+      playlistSeconds: hls?.playlistSeconds ?? config.hls.fragmentSeconds * config.hls.playlistFragments,
       workerUser: user,
     };
     this.webModel = {
@@ -111,6 +113,19 @@ export class NginxInstances {
     await this.web.test();
     this.web.reload();
     this.logger.info({ event: 'nginx_reloaded', nginx: 'web', tls: describeCertificate(this.webModel.tls?.certFile) }, 'web nginx reloaded');
+  }
+
+  /**
+   * New fragment and playlist lengths for the media nginx (the low-delay mode). The caller makes sure no
+   * one is publishing: a reload hides a live stream from /stat.
+   */
+  async applyMediaTiming(t: { fragmentSeconds: number; playlistSeconds: number }): Promise<void> {
+    this.mediaModel.fragmentSeconds = t.fragmentSeconds;
+    this.mediaModel.playlistSeconds = t.playlistSeconds;
+    if (!writeConfig(this.p.nginx.conf, renderMediaConfig(this.mediaModel))) return;
+    await this.media.test();
+    this.media.reload();
+    this.logger.info({ event: 'nginx_reloaded', nginx: 'media', fragmentSeconds: t.fragmentSeconds }, 'media nginx reloaded with new HLS timing');
   }
 
   async stop(): Promise<void> {

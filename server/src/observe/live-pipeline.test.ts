@@ -68,9 +68,17 @@ function setup(t: TestContext) {
     const args = ensured[ensured.length - 1] ?? [];
     return ladder.all.filter((r) => r.id === 'source' || args.includes(`rtmp://127.0.0.1:1935/hls/${r.streamName}`)).map((r) => r.id);
   };
+  let publisherShown = true;
+  /** Whether the ladder shows up as a player of the ingest stream in /stat once started. */
+  const ladderPlays = { value: true, statCalls: 0 };
   const observer = {
-    observe: async () => observation(now, withAudio, produced()),
-    stat: async () => null,
+    observe: async () => (publisherShown ? observation(now, withAudio, produced()) : { at: now, nginxUp: true, publisher: false, ready: [], renditions: [] }),
+    stat: async () => {
+      ladderPlays.statCalls++;
+      const player = ladderPlays.value && ensured.length > 0;
+      const idle: StatStream = { name: 'envivo', timeMs: 0, bwIn: 0, bwVideo: 0, bwAudio: 0, publishing: false, clients: player ? 1 : 0 };
+      return { uptimeSec: 1, apps: new Map([['live', player ? [idle] : []]]) };
+    },
   };
   const stream = new LiveStream({ renditions: ladder.all.map((r) => r.id), graceMs: 10_000 }, T0);
   const pipeline = new LivePipeline({
@@ -87,17 +95,25 @@ function setup(t: TestContext) {
     ffmpeg: 'ffmpeg',
     ffprobe: 'ffprobe',
     now: () => now,
+    ladderJoinTimeoutMs: 300,
   });
   /** Publisher connects, then the pipeline observes every second for `seconds`. */
   const broadcast = async (audio: boolean, seconds: number) => {
     withAudio = audio;
-    pipeline.publishStarted();
+    await pipeline.publishStarted();
     for (let i = 1; i <= seconds; i++) {
       now = T0 + i * 1000;
       await pipeline.observeOnce();
     }
   };
-  return { pipeline, stream, ensured, broadcast, masterFile: path.join(masterDir, 'envivo.m3u8') };
+  /** An observation `afterMs` after T0 in which /stat shows no publisher (on_publish still pending). */
+  const observeWithoutPublisher = async (afterMs: number) => {
+    now = T0 + afterMs;
+    publisherShown = false;
+    await pipeline.observeOnce();
+    publisherShown = true;
+  };
+  return { pipeline, stream, ensured, transcoder, broadcast, observeWithoutPublisher, ladderPlays, masterFile: path.join(masterDir, 'envivo.m3u8') };
 }
 
 describe('LivePipeline', () => {
@@ -120,5 +136,29 @@ describe('LivePipeline', () => {
     assert.ok(ensured.length > 0, 'the transcoder was started');
     assert.ok(!ensured[ensured.length - 1]!.some((a) => a.endsWith('/envivo_audio')), 'no audio-only rung without audio');
     assert.equal(stream.state.state, 'live');
+  });
+
+  test('the ladder started by on_publish is not stopped while /stat does not show the publisher yet', async (t) => {
+    const { pipeline, ensured, transcoder, observeWithoutPublisher } = setup(t);
+    await pipeline.publishStarted();
+    await observeWithoutPublisher(1000);
+    assert.equal(transcoder.wanted, true, 'still wanted a second after on_publish');
+    assert.equal(ensured.length, 1);
+    await observeWithoutPublisher(6000);
+    assert.equal(transcoder.wanted, false, 'stopped once the publisher is clearly not coming');
+  });
+
+  test('on_publish is answered once the ladder plays the ingest stream, so it gets the first keyframe', async (t) => {
+    const { pipeline, ensured, ladderPlays } = setup(t);
+    await pipeline.publishStarted();
+    assert.equal(ensured.length, 1, 'the ladder was started before the answer');
+    assert.ok(ladderPlays.statCalls >= 1, '/stat was asked whether the ladder is playing');
+  });
+
+  test('a ladder that never joins holds the publisher back no longer than the timeout', async (t) => {
+    const { pipeline, ladderPlays } = setup(t);
+    ladderPlays.value = false;
+    await pipeline.publishStarted();
+    assert.ok(ladderPlays.statCalls > 1, 'it kept asking until the timeout');
   });
 });

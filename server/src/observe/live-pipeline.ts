@@ -26,6 +26,17 @@ export interface LivePipelineOptions {
   ffmpeg: string;
   ffprobe: string;
   intervalMs?: number;
+  /**
+   * Observation interval while a publisher is on but the stream is not live yet: "live" is announced
+   * within this of the last rendition's first segment (default 100 ms; the steady interval is 500 ms).
+   */
+  startingIntervalMs?: number;
+  /** The ladder's keyframe interval now (the low-delay mode's 1 s); default fragmentSeconds. */
+  gopSeconds?: () => number;
+  /** Whether the low-delay mode runs (told to players in the status). */
+  lowDelay?: () => boolean;
+  /** How long on_publish may wait for the ladder to be playing the ingest stream (default 1500 ms). */
+  ladderJoinTimeoutMs?: number;
   viewers?: () => number;
   now?: () => number;
   /** The renditions listed in the master playlist changed while live (status must be re-sent). */
@@ -34,13 +45,18 @@ export interface LivePipelineOptions {
   storageDir?: string;
 }
 
+/** How long after on_publish a publisher missing from /stat is still on its way (the answer is pending). */
+const PUBLISH_PENDING_MS = 5000;
+
 /**
  * Runs the live side: observes nginx and the disk, feeds the state machine, keeps the transcoder running
  * while a publisher is there, and writes the master playlist once every rendition is playable.
  */
 export class LivePipeline {
   private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private stopped = false;
+  /** When on_publish last started the ladder: /stat shows the publisher only once it is answered. */
+  private publishStartedAt = -Infinity;
   private last: Observation | null = null;
   private readonly now: () => number;
   private readonly storage: StorageCheck | null;
@@ -67,35 +83,62 @@ export class LivePipeline {
   }
 
   start(): void {
+    this.stopped = false;
     const loop = async () => {
-      if (this.running) return;
-      this.running = true;
+      this.timer = null;
+      if (this.stopped) return;
       try {
         await this.observeOnce();
       } catch (err) {
         this.o.logger.error({ event: 'observe_failed', err: (err as Error).message }, 'observation failed');
-      } finally {
-        this.running = false;
       }
+      if (!this.stopped) this.timer = setTimeout(() => void loop(), this.nextIntervalMs());
     };
     void loop();
-    this.timer = setInterval(() => void loop(), this.o.intervalMs ?? 500);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.o.transcoder?.stop();
+  }
+
+  /** Faster while a publisher waits to go live: the last rendition's first segment is seen sooner. */
+  private nextIntervalMs(): number {
+    const steady = this.o.intervalMs ?? 500;
+    return this.o.stream.state.state === 'starting' ? Math.min(steady, this.o.startingIntervalMs ?? 100) : steady;
   }
 
   /**
    * nginx's on_publish for the ingest application, after the key was accepted. The ladder starts now,
    * assuming the source has sound (OBS always sends audio); if /stat later says it has none, the
    * transcoder restarts without audio.
+   *
+   * nginx-rtmp keeps no GOP cache: a player that joins after the publisher's first keyframe waits a whole
+   * keyframe interval for the next. nginx lets the publisher send only once this answers, so waiting
+   * (bounded) until the ladder plays the stream gives it the very first keyframe, and the rungs' first
+   * segments end a keyframe interval sooner. Nothing may restart it until /stat shows the publisher
+   * (see driveTranscoder).
    */
-  publishStarted(): void {
+  async publishStarted(): Promise<void> {
     this.o.stream.dispatch({ type: 'publish-started', at: this.now() });
-    this.o.transcoder?.ensure(this.ladderArgs(true));
+    this.publishStartedAt = this.now();
+    if (!this.o.transcoder) return;
+    this.o.transcoder.ensure(this.ladderArgs(true));
+    await this.ladderJoined(this.o.ladderJoinTimeoutMs ?? 1500);
+  }
+
+  /** True once /stat shows a player on the ingest stream (the ladder), false at the timeout. */
+  private async ladderJoined(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const s = (await this.o.observer.stat())?.apps.get('live')?.find((x) => x.name === this.o.ladder.name);
+      if (s && s.clients - (s.publishing ? 1 : 0) >= 1) return true;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    this.o.logger.warn({ event: 'ladder_join_slow', stream: this.o.ladder.name, timeoutMs }, 'publish let through before the ladder was playing');
+    return false;
   }
 
   /** nginx's on_publish_done for the ingest application. /stat decides whether it was our publisher. */
@@ -103,6 +146,7 @@ export class LivePipeline {
     const snapshot = await this.o.observer.stat();
     const still = snapshot?.apps.get('live')?.some((s) => s.name === this.o.ladder.name && s.publishing);
     if (still) return;
+    this.publishStartedAt = -Infinity;
     this.o.stream.dispatch({ type: 'publish-stopped', at: this.now() });
     await this.o.transcoder?.stop();
   }
@@ -166,6 +210,7 @@ export class LivePipeline {
       renditions,
       viewers: this.o.viewers?.() ?? 0,
       reason: reasonFor(s),
+      lowDelay: this.o.lowDelay?.() ?? false,
     };
   }
 
@@ -182,6 +227,8 @@ export class LivePipeline {
     const t = this.o.transcoder;
     if (!t) return;
     if (!obs.publisher || !obs.source) {
+      // on_publish is still waiting for the ladder to join: not a publisher that left.
+      if (obs.at - this.publishStartedAt < PUBLISH_PENDING_MS) return;
       if (t.wanted) void t.stop();
       return;
     }
@@ -197,7 +244,7 @@ export class LivePipeline {
       input: `rtmp://127.0.0.1:${this.o.rtmpPort}/live/${this.o.ladder.name}`,
       outputPrefix: `rtmp://127.0.0.1:${this.o.rtmpPort}/hls`,
       rungs: this.o.ladder.rungs,
-      gopSeconds: this.o.fragmentSeconds,
+      gopSeconds: this.o.gopSeconds?.() ?? this.o.fragmentSeconds,
       preset: this.o.preset,
       threads: this.o.threads,
       sourceHasAudio,

@@ -6,6 +6,7 @@ import { ApiError, createAdminClient } from './api/api';
 import { BrandingForm } from './forms/BrandingForm';
 import { ChatModeration } from './moderation/ChatModeration';
 import { ChatSettingsCard } from './cards/ChatSettingsCard';
+import { DelayCard } from './cards/DelayCard';
 import { EmbedCard } from './cards/EmbedCard';
 import { errorText } from './api/error-text';
 import { HealthCard } from './cards/HealthCard';
@@ -89,6 +90,7 @@ export function Dashboard({ csrfToken, onSessionEnded, onLoggedOut }: Props) {
           <div className="adm-col">
             <ViewersCard viewers={live.viewers} peak={peak} live={session !== null && !session.endedAt} sessions={sessions} now={now} />
             <ObsCard client={client} obsServer={o?.obsServer ?? ''} origin={typeof location === 'undefined' ? '' : location.origin} />
+            <DelayCard client={client} />
             <SimulcastCard client={client} live={live.state !== 'offline'} />
             <ScheduleEditor client={client} site={site} />
             <BrandingForm client={client} site={site} />

@@ -54,11 +54,13 @@ export function parseStatus(v: unknown): StreamStatus | null {
       : [],
     viewers: typeof v.viewers === 'number' && Number.isFinite(v.viewers) ? v.viewers : 0,
     reason: REASONS.includes(v.reason as StreamReason) ? (v.reason as StreamReason) : null,
+    lowDelay: v.lowDelay === true,
   };
 }
 
 export async function fetchStatus(signal?: AbortSignal): Promise<StreamStatus | null> {
-  const res = await fetch('/api/v1/status', { signal, headers: { accept: 'application/json' } });
+  // No extra headers: the request must match index.html's <link rel="preload"> to reuse its answer.
+  const res = await fetch('/api/v1/status', { signal });
   if (!res.ok) return null;
   return parseStatus(await res.json());
 }

@@ -299,6 +299,13 @@ export const en: Messages = {
       liftFor: (nick: string) => `Lift the sanction on ${nick}`,
       lifted: (nick: string) => `${nick} can write again.`,
     },
+    delay: {
+      title: 'Delay',
+      lowDelay: 'Low latency',
+      hint: 'Viewers see the service about 2 s sooner: 1 s fragments and keyframes instead of 2 s. Cost: twice as many requests per viewer to the server and more stalls on a poor connection. In OBS set "Keyframe Interval" to 1 s (Settings → Output).',
+      pending: (on: boolean) => `Saved. It applies at the next broadcast: the current one keeps ${on ? 'the normal delay' : 'low latency'} until it ends.`,
+      running: (s: number) => `Running now: ${s} s fragments.`,
+    },
     chatSettings: {
       title: 'Chat settings',
       slowMode: 'Slow mode',

@@ -303,6 +303,13 @@ export const es = {
       liftFor: (nick: string) => `Levantar la sanción de ${nick}`,
       lifted: (nick: string) => `${nick} ya puede escribir.`,
     },
+    delay: {
+      title: 'Retraso',
+      lowDelay: 'Baja latencia',
+      hint: 'Los espectadores ven el culto unos 2 s antes: fragmentos y fotogramas clave de 1 s en vez de 2 s. Costo: el doble de peticiones de cada espectador al servidor y más cortes con una conexión débil. En OBS ponga «Intervalo de fotogramas clave» en 1 s (Ajustes → Salida).',
+      pending: (on: boolean) => `Guardado. Se aplica en la próxima transmisión: la actual sigue con ${on ? 'el retraso normal' : 'baja latencia'} hasta que termine.`,
+      running: (s: number) => `Ahora: fragmentos de ${s} s.`,
+    },
     chatSettings: {
       title: 'Ajustes del chat',
       slowMode: 'Modo lento',

@@ -25,8 +25,9 @@ export interface PlayerProps {
 function sourceFor(status: StreamStatus, choice: QualityChoice): PlaybackSource {
   const rendition = renditionFor(choice, status.renditions);
   // hls.js drops an audio-only entry from a master with video, so audio only loads its own playlist.
-  if (rendition?.audioOnly) return { url: rendition.url, level: null };
-  return { url: status.master, level: rendition };
+  const lowDelay = status.lowDelay === true;
+  if (rendition?.audioOnly) return { url: rendition.url, level: null, lowDelay };
+  return { url: status.master, level: rendition, lowDelay };
 }
 
 export function Player({ status, churchName, logoUrl, notice }: PlayerProps) {
@@ -35,7 +36,7 @@ export function Player({ status, churchName, logoUrl, notice }: PlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const [choice, setChoice] = useState<QualityChoice>(() => readSetting(SETTING.quality) ?? 'auto');
   const effectiveChoice = status.renditions.length === 0 || renditionFor(choice, status.renditions) ? choice : 'auto';
-  const source = useMemo(() => sourceFor(status, effectiveChoice), [status.master, status.renditions, effectiveChoice]); // eslint-disable-line react-hooks/exhaustive-deps
+  const source = useMemo(() => sourceFor(status, effectiveChoice), [status.master, status.renditions, status.lowDelay, effectiveChoice]); // eslint-disable-line react-hooks/exhaustive-deps
   const [qualityDown, showQualityDown] = useTransientNotice<number>(QUALITY_NOTICE_MS);
   const engine = usePlaybackEngine(videoRef, source, showQualityDown);
   const video = useVideoState(videoRef, containerRef);

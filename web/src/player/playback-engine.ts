@@ -1,5 +1,5 @@
 import type HlsType from 'hls.js/dist/hls.light.mjs';
-import type { ErrorData } from 'hls.js/dist/hls.light.mjs';
+import type { ErrorData, FetchLoader as FetchLoaderType, FragmentLoaderConstructor, LoaderConfiguration } from 'hls.js/dist/hls.light.mjs';
 import type { Rendition } from '../api/status';
 import { levelIndexFor } from './quality';
 
@@ -16,16 +16,53 @@ export interface PlaybackSource {
   url: string;
   /** With the master: the level to hold (null = adaptive). */
   level: Rendition | null;
+  /** The server runs the low-delay mode (1 s fragments): keep closer to the live edge. */
+  lowDelay?: boolean;
+}
+
+/**
+ * hls.js's live timing per mode. Default: three 2 s fragments behind the newest listed one. Low delay:
+ * two 1 s fragments. After a stall, playback speeds up a little (at most 1.05×, 1.1× in low delay) until
+ * it is back at that distance, instead of keeping the stall's seconds of delay for the rest of the service.
+ */
+export function liveTiming(lowDelay: boolean) {
+  return lowDelay
+    ? { liveSyncDurationCount: 2, liveMaxLatencyDurationCount: 6, maxLiveSyncPlaybackRate: 1.1 }
+    : { liveSyncDurationCount: 3, maxLiveSyncPlaybackRate: 1.05 };
 }
 
 type HlsClass = typeof HlsType;
 
 const STALL_MS = 15_000;
+/** Below the smallest video rung's advertised bandwidth (360p: 400 + 64 kbps, +10 %). */
+const START_ESTIMATE_BPS = 300_000;
 const WATCH_MS = 2_000;
 
 /** Loads the light build of hls.js on demand, so the offline page never downloads it. */
 export function loadHls(): Promise<HlsClass> {
-  return import('hls.js/dist/hls.light.mjs').then((m) => m.default);
+  return import('hls.js/dist/hls.light.mjs').then((m) => firstBytesFirst(m.default, m.FetchLoader));
+}
+
+/** Bytes of a segment handed to the demuxer at a time (hls.js waits for 128 KiB: a whole 360p segment). */
+const CHUNK_BYTES = 16 * 1024;
+
+/**
+ * hls.js with its progressive (fetch streaming) loader handing segments over in small chunks: on a slow
+ * link the first frame is shown once its keyframe has arrived, not after the whole first segment.
+ */
+function firstBytesFirst(Hls: HlsClass, FetchLoader: typeof FetchLoaderType): HlsClass {
+  class ChunkedFragmentLoader extends FetchLoader {
+    override load(context: Parameters<FetchLoaderType['load']>[0], config: LoaderConfiguration, callbacks: Parameters<FetchLoaderType['load']>[2]): void {
+      const small = Number.isFinite(config.highWaterMark) ? { ...config, highWaterMark: CHUNK_BYTES } : config;
+      super.load(context, small, callbacks);
+    }
+  }
+  return class extends Hls {
+    constructor(config: ConstructorParameters<HlsClass>[0] = {}) {
+      // A FetchLoader loads fragments as well as playlists: its context type is the wider one.
+      super({ fLoader: ChunkedFragmentLoader as unknown as FragmentLoaderConstructor, ...config });
+    }
+  };
 }
 
 /** iOS Safari: HLS is native and there is no MediaSource for hls.js. */
@@ -67,7 +104,7 @@ export class PlaybackEngine {
   open(source: PlaybackSource): void {
     const previous = this.source;
     this.source = source;
-    const sameUrl = previous?.url === source.url;
+    const sameUrl = previous?.url === source.url && Boolean(previous?.lowDelay) === Boolean(source.lowDelay);
     if (sameUrl && (previous?.level?.id ?? null) === (source.level?.id ?? null)) return;
     if (sameUrl && this.hls) {
       this.applyLevel();
@@ -147,8 +184,14 @@ export class PlaybackEngine {
     const hls = new this.Hls({
       capLevelToPlayerSize: true,
       backBufferLength: 30,
-      liveSyncDurationCount: 3,
+      ...liveTiming(source.lowDelay === true),
       startFragPrefetch: true,
+      startOnSegmentBoundary: true,
+      // Bandwidth unknown at first: an estimate below every video rung's BANDWIDTH starts on the lowest
+      // one (a phone on mobile data sees a picture soonest), and ABR climbs once segments are measured.
+      abrEwmaDefaultEstimate: START_ESTIMATE_BPS,
+      // Append a segment as it arrives (fetch streaming): the first frame shows before its last byte.
+      progressive: true,
     });
     this.hls = hls;
     hls.on(this.Hls.Events.MANIFEST_PARSED, () => {
@@ -157,6 +200,15 @@ export class PlaybackEngine {
     });
     hls.on(this.Hls.Events.FRAG_BUFFERED, () => {
       this.retries = 0;
+    });
+    // hls.js seeks to its start position only once the whole first segment is buffered; with the segment
+    // arriving in chunks, start at its first keyframe as soon as that is in the buffer.
+    let started = false;
+    hls.on(this.Hls.Events.BUFFER_APPENDED, () => {
+      const b = this.video.buffered;
+      if (started || b.length === 0) return;
+      started = true;
+      if (this.video.currentTime < b.start(0)) this.video.currentTime = b.start(0);
     });
     let shown: { index: number; height: number } | null = null;
     hls.on(this.Hls.Events.LEVEL_SWITCHED, (_event, data) => {

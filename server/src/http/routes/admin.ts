@@ -270,7 +270,7 @@ function exportRoute(admin: FastifyInstance, d: AdminDeps): void {
 }
 
 /** Paths of the admin route sets that only the origin registers (simulcast, recordings). */
-export const ORIGIN_ONLY_PREFIXES = ['/simulcast', '/recordings'] as const;
+export const ORIGIN_ONLY_PREFIXES = ['/simulcast', '/recordings', '/delay'] as const;
 
 /** On a web instance: the origin's route sets answer 503 with where to go, behind the same guard. */
 export function originOnlyRoutes(admin: FastifyInstance): void {

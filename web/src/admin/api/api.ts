@@ -4,7 +4,7 @@
  */
 import type { Lang } from '../../i18n/catalogue';
 import { parseOverview, parseSamples, parseSessions } from './parse';
-import type { ChatSettings, HealthSample, ModeratedMessage, Overview, Sanction, SimulcastDestination, SimulcastDocument, SiteDocument, StreamKey, StreamSession } from './types';
+import type { ChatSettings, DelaySettings, HealthSample, ModeratedMessage, Overview, Sanction, SimulcastDestination, SimulcastDocument, SiteDocument, StreamKey, StreamSession } from './types';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -118,6 +118,8 @@ export function createAdminClient(o: AdminClientOptions) {
     liftSanction: (sanctionId: string) => call<{ ok: boolean }>('DELETE', `chat/sanctions/${id(sanctionId)}`),
     chatSettings: () => call<ChatSettings>('GET', 'chat/settings'),
     saveChatSettings: (s: ChatSettings) => call<ChatSettings>('PUT', 'chat/settings', s),
+    delay: () => call<DelaySettings>('GET', 'delay'),
+    saveDelay: (lowDelay: boolean) => call<DelaySettings>('PUT', 'delay', { lowDelay }),
     clearChat: () => call<{ ok: boolean }>('POST', 'chat/clear'),
     pin: (messageId: string | null) => call<unknown>('PUT', 'chat/pin', { messageId }),
     streamSessions: async (): Promise<StreamSession[]> => parseSessions(await call<unknown>('GET', 'stream-sessions')),

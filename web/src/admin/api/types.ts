@@ -5,6 +5,7 @@ import type { StreamStatus } from '../../api/status';
 export type {
   AdviceCode,
   ChatSettings,
+  DelaySettings,
   HealthSample,
   IngestHealth,
   RenditionHealth,
