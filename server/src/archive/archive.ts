@@ -139,7 +139,7 @@ class ArchiveCore {
       });
       this.store.finalised(id, files);
       removeParts(dir);
-      this.log.info({ event: 'recording_finalised', recording: id, duration: Math.round(files.duration), ms: Date.now() - t0, audio: files.audioFrom ?? 'none' }, 'recording finalised');
+      this.log.info({ event: 'recording_finalised', recording: id, duration: Math.round(files.duration), ms: Date.now() - t0, audio: files.audioFrom ?? 'none', listened: files.listenedSeconds?.toFixed(1) }, 'recording finalised');
       this.applyRetention();
     } catch (err) {
       this.finaliseFailed(id, dir, err as Error);

@@ -29,6 +29,8 @@ export interface FinalFiles {
   hasPoster: boolean;
   /** Where the M4A came from: copied from the listening copy's parts (the ladder's audio rendition), or encoded now. */
   audioFrom?: 'live' | 'encoded';
+  /** How long the listening copy's parts lasted, joined (seconds), when there were any: why they were used or not. */
+  listenedSeconds?: number;
 }
 
 export class NoMediaError extends Error {}
@@ -122,19 +124,19 @@ export async function finalise(tools: MediaTools, dir: string, onVideo?: (v: Vid
   await ffmpeg(tools, finaliseVideoArgs({ list, output: videoTmp }));
   renameSync(videoTmp, video);
   const duration = await probeDuration(tools, video);
-  const live = copied !== undefined && (await copied) && (await keepIfCovers(tools, tmpName(audio), audio, duration));
+  const listenedSeconds = copied && (await copied) ? await probeDuration(tools, tmpName(audio)).catch(() => undefined) : undefined;
+  const live = listenedSeconds !== undefined && keepIfCovers(tmpName(audio), audio, listenedSeconds, duration);
   if (copied && !live) encodeAudio();
   // The MP4 is published with its poster; an encoded audio (and the podcast item) follows.
   const hasPoster = await makePoster(tools, dir, duration);
   onVideo?.({ duration, videoBytes: size(video), hasPoster });
   await audioJob;
   const audioFrom = live ? 'live' : withAudio ? 'encoded' : undefined;
-  return { duration, videoBytes: size(video), audioBytes: size(audio), hasAudio: withAudio, hasPoster, audioFrom };
+  return { duration, videoBytes: size(video), audioBytes: size(audio), hasAudio: withAudio, hasPoster, audioFrom, listenedSeconds };
 }
 
 /** Renames the copied M4A into place if it covers the video (see AUDIO_SHORT_S, AUDIO_LONG_S); otherwise drops it. */
-async function keepIfCovers(tools: MediaTools, tmp: string, audio: string, videoSeconds: number): Promise<boolean> {
-  const seconds = await probeDuration(tools, tmp).catch(() => -1);
+function keepIfCovers(tmp: string, audio: string, seconds: number, videoSeconds: number): boolean {
   if (seconds < videoSeconds - AUDIO_SHORT_S || seconds > videoSeconds + AUDIO_LONG_S) {
     rmSync(tmp, { force: true });
     return false;

@@ -52,6 +52,8 @@ export class Recorder {
   private readonly video: PartWriter;
   private readonly listening: PartWriter | null;
   private id: string | null = null;
+  /** The source of the recording being written is known to have no audio: no listening copy. */
+  private silent = false;
   private checkTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: RecorderOptions) {
@@ -97,6 +99,7 @@ export class Recorder {
     const dir = recordingDir(this.o.root, id);
     if (!dir) throw new Error('bad recording id');
     mkdirSync(dir, { recursive: true });
+    if (this.id !== id) this.silent = false;
     this.id = id;
     this.watchDisk();
     // Already writing it (perhaps an adopted copy, whose part number differs from ours): kept.
@@ -111,9 +114,11 @@ export class Recorder {
   sourceKnown(): void {
     const l = this.listening;
     if (!l || !this.id) return;
-    if (this.o.listening!.sourceHasAudio() === false) {
-      if (l.writing(this.id)) void l.stop();
-    } else l.write(this.id);
+    const has = this.o.listening!.sourceHasAudio();
+    // Silent stays silent until a publisher with audio is seen (not restarted while nobody publishes).
+    this.silent = has === undefined ? this.silent : !has;
+    if (!this.silent) l.write(this.id);
+    else if (l.writing(this.id)) void l.stop();
   }
 
   /**
