@@ -89,11 +89,6 @@ export class Recorder {
     return this.id;
   }
 
-  /** The pids of the copies running: the recorder's, then the listening copy's. */
-  get pids(): number[] {
-    return [this.video.pid, this.listening?.pid ?? null].filter((p): p is number => p !== null);
-  }
-
   /** Starts recording into this recording's folder (a new part), or keeps doing so. */
   record(id: string): void {
     const dir = recordingDir(this.o.root, id);
