@@ -6,17 +6,19 @@
  *   BENCH_RUNS=1 BENCH_WINDOW_S=5 …    a quick smoke run (written to archive.smoke.json)
  *
  * 1. Recorder CPU while live: the built service, a synthetic 720p30 OBS stream (the media bench's
- *    publisher); the recorder copies the video and the source audio and encodes the listening track
- *    (AAC 96 kbps stereo) on the fly. Once it writes, utime+stime of the recorder ffmpeg (pid from DATA_DIR/recorder.pid)
- *    over the window; cores = CPU seconds / wall seconds. Its freshness: every 100 ms during the window,
- *    how old the part file's last write is (mtime); p95 reported — the recorder copies what nginx relays,
- *    so this is how far the file trails the live stream.
+ *    publisher); the recorder copies the video and the source audio, and its listening copy copies the
+ *    ladder's audio-only rendition (AAC 96 kbps stereo, encoded by the ladder for the live page anyway).
+ *    Once both write, utime+stime of both ffmpeg copies summed (pids from DATA_DIR/recorder.pid and
+ *    recorder-listening.pid) over the window; cores = CPU seconds / wall seconds. Freshness: every 100 ms
+ *    after the window, how old the video part's last write is (mtime); p95 reported — the recorder copies
+ *    what nginx relays, so this is how far the file trails the live stream.
  * 2. Offline → published, 1-hour service: a 1-hour source generated at speed (not real time) with ffmpeg
  *    lavfi — testsrc2 320×180 30 fps, x264 CBR 2500 kbps with filler (so the file has a real service's
- *    size, ~1.1 GB, while encoding it stays fast), GOP 2 s, AAC 128 kbps stereo and the listening track
- *    (AAC 96 kbps stereo) — written as the recorder's MPEG-TS part, with the recorder's tracks. Then the
- *    archive's own `finalise()` (the code the service runs once the stream is offline): parts → faststart
- *    MP4 and M4A in one read (both copied), poster. The service adds the recorder's stop (SIGINT, ≤ 2 s)
+ *    size, ~1.1 GB, while encoding it stays fast), GOP 2 s, AAC 128 kbps stereo — written as the recorder's
+ *    MPEG-TS part, and beside it the listening copy's part as it writes one (the ladder's rendition: AAC
+ *    96 kbps stereo, audio-only MPEG-TS; encoded here only because no ladder runs). Then the archive's own
+ *    `finalise()` (the code the service runs once the stream is offline): parts → faststart MP4 and listening
+ *    parts → M4A (both copied, side by side), poster. The service adds the recorders' stop (SIGINT, ≤ 2 s)
  *    and a database update to this.
  */
 import { execFileSync } from 'node:child_process';
@@ -67,16 +69,20 @@ async function liveRun(i: number) {
     const end = now() + 30_000;
     while (!(await canConnect(svc.ports.rtmp)) && now() < end) await sleep(100);
     const pub = startPublisher(children, '720p', `rtmp://127.0.0.1:${svc.ports.rtmp}/live/${svc.key}`, redact);
-    const pidFile = path.join(svc.dataDir, 'recorder.pid');
-    const pid = await until('the recorder', () => existsSync(pidFile) && (JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number; id: string }), 30_000).catch((err: Error) => {
+    const pidFile = (name: string) => path.join(svc.dataDir, name);
+    const read = (name: string) => existsSync(pidFile(name)) && (JSON.parse(readFileSync(pidFile(name), 'utf8')) as { pid: number; id: string });
+    const [pid, listening] = await until('the recorder and its listening copy', () => (read('recorder.pid') && read('recorder-listening.pid') ? [read('recorder.pid'), read('recorder-listening.pid')] : undefined), 30_000).catch((err: Error) => {
       throw new Error(`${err.message}; service said: ${svc.output().slice(-3000)}; publisher said: ${pub.stderr().slice(-1000)}`);
     });
+    if (!pid || !listening) throw new Error('no recorder pid');
     const dir = path.join(svc.dataDir, 'recordings', pid.id);
-    const part = () => readdirSync(dir).filter((f) => f.startsWith('part-')).sort().at(-1);
-    await until('the first bytes', () => part() && statSync(path.join(dir, part()!)).size > 0, 30_000);
+    const last = (prefix: string) => readdirSync(dir).filter((f) => f.startsWith(prefix)).sort().at(-1);
+    const part = () => last('part-');
+    const written = (prefix: string) => Boolean(last(prefix) && statSync(path.join(dir, last(prefix)!)).size > 0);
+    await until('the first bytes of both', () => written('part-') && written('listen-'), 30_000);
     await sleep(3000);
     const ages: number[] = [];
-    const window = await measureCpu({ recorder: [pid.pid], all: svc.tree().ffmpeg }, WINDOW_S, () => undefined);
+    const window = await measureCpu({ recorder: [pid.pid, listening.pid], video: [pid.pid], listening: [listening.pid], all: svc.tree().ffmpeg }, WINDOW_S, () => undefined);
     // Freshness sampled after the CPU window, at 10 Hz, for the same length (sampling during it would add our own CPU to the machine's).
     for (let k = 0; k < WINDOW_S * 10; k++) {
       const f = part();
@@ -85,26 +91,29 @@ async function liveRun(i: number) {
     }
     ages.sort((a, b) => a - b);
     await children.stop(pub.tracked, 3000);
-    return { run: i, recorderCores: window.groups.recorder?.cores ?? null, note: window.groups.recorder?.note, machineBusyCores: round(window.machineBusyCores), freshnessP95Ms: ages[Math.floor(ages.length * 0.95)] ?? null, freshnessMedianMs: median(ages) };
+    const g = window.groups;
+    return { run: i, recorderCores: g.recorder?.cores ?? null, videoCopyCores: g.video?.cores ?? null, listeningCopyCores: g.listening?.cores ?? null, note: g.recorder?.note, machineBusyCores: round(window.machineBusyCores), freshnessP95Ms: ages[Math.floor(ages.length * 0.95)] ?? null, freshnessMedianMs: median(ages) };
   } finally {
     await svc.stop();
     removeDataDir(svc.dataDir);
   }
 }
 
-function makeSource(file: string) {
+/** The recorder's part (`file`: video + the source's audio) and the listening copy's (`listen`: audio only, as the ladder's rendition). */
+function makeSource(file: string, listen: string) {
   const t0 = now();
   execFileSync('ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=30:duration=${SOURCE_S}`,
     '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${SOURCE_S}`,
-    // As the recorder writes a part: video, the source's audio, the listening track encoded from it.
-    '-map', '0:v', '-map', '1:a', '-map', '1:a',
-    '-ac', '2',
+    // As the recorder writes a part: video and the source's audio.
+    '-map', '0:v', '-map', '1:a', '-ac', '2',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-keyint_min', '60',
     '-b:v', '2500k', '-minrate', '2500k', '-maxrate', '2500k', '-bufsize', '5000k', '-x264-params', 'nal-hrd=cbr:force-cfr=1',
-    '-c:a', 'aac', '-b:a:0', '128k', '-b:a:1', '96k',
+    '-c:a', 'aac', '-b:a', '128k',
     '-f', 'mpegts', file,
+    // As the listening copy writes one: the ladder's audio rendition (AAC 96 kbps stereo), audio only.
+    '-map', '1:a', '-c:a', 'aac', '-b:a', '96k', '-ac', '2', '-f', 'mpegts', listen,
   ]);
   return (now() - t0) / 1000;
 }
@@ -117,15 +126,17 @@ async function main() {
 
   const work = mkdtempSync(path.join(os.tmpdir(), 'cdp-bench-archive-'));
   const finals = [];
-  let generated: { generateSec: number | null; sourceBytes: number } | null = null;
+  let generated: { generateSec: number | null; sourceBytes: number; listenBytes: number } | null = null;
   try {
     const source = path.join(work, 'source.ts');
-    const generateSec = makeSource(source);
+    const listen = path.join(work, 'listen.ts');
+    const generateSec = makeSource(source, listen);
     const sourceBytes = statSync(source).size;
     for (let i = 0; i < RUNS; i++) {
       const dir = path.join(work, `rec-${i}`);
       mkdirSync(dir);
       cpSync(source, path.join(dir, 'part-0001.ts'));
+      cpSync(listen, path.join(dir, 'listen-0001.ts'));
       execFileSync('sync');
       const t0 = now();
       let videoAt = 0;
@@ -133,16 +144,16 @@ async function main() {
       finals.push({ run: i, videoSeconds: round((videoAt - t0) / 1000, 2), seconds: round((now() - t0) / 1000, 2), duration: round(files.duration, 1), videoBytes: files.videoBytes, audioBytes: files.audioBytes, audioFrom: files.audioFrom ?? null });
       rmSync(dir, { recursive: true, force: true });
     }
-    generated = { generateSec: round(generateSec, 1), sourceBytes };
+    generated = { generateSec: round(generateSec, 1), sourceBytes, listenBytes: statSync(listen).size };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 
   const metrics = {
-    recorderCpu: metric('recorder CPU while live (720p30 in; video copied, listening track encoded)', 'cores', live.map((r) => r.recorderCores), { max: 0.02, text: '≤ 2 % of a core' }, 4),
+    recorderCpu: metric('recorder CPU while live (720p30 in; video copied, listening track copied from the ladder)', 'cores', live.map((r) => r.recorderCores), { max: 0.02, text: '≤ 2 % of a core' }, 4),
     freshness: metric('recording trails live (p95 age of the last write)', 'ms', live.map((r) => r.freshnessP95Ms), null, 0),
     published: metric(`offline → published (MP4 + poster), ${SOURCE_S / 60}-min service`, 's', finals.map((f) => f.videoSeconds), { max: 20, text: '≤ 20 s' }, 2),
-    finalise: metric(`offline → audio too (M4A copied from the live track, podcast item), ${SOURCE_S / 60}-min service`, 's', finals.map((f) => f.seconds), { max: 20, text: '≤ 20 s' }, 2),
+    finalise: metric(`offline → audio too (M4A copied from the listening copy's parts, podcast item), ${SOURCE_S / 60}-min service`, 's', finals.map((f) => f.seconds), { max: 20, text: '≤ 20 s' }, 2),
   };
   const result = {
     benchmark: 'archive',
@@ -152,10 +163,10 @@ async function main() {
     build: { built: build.built, reason: build.reason, ok: build.ok },
     config: { runs: RUNS, windowSeconds: WINDOW_S, sourceSeconds: SOURCE_S, source: generated },
     method: {
-      recorderCpu: 'utime+stime of the recorder ffmpeg (pid from DATA_DIR/recorder.pid: video and source audio copied, the listening track encoded AAC 96 kbps stereo) over the window, 3 s after its first bytes, with the media bench\'s 720p30 publisher; cores = CPU s / wall s.',
-      freshness: 'After the CPU window, every 100 ms for the same length: now − mtime of the part file being written; p95.',
+      recorderCpu: 'utime+stime of both recorder ffmpeg copies summed (pids from DATA_DIR/recorder.pid: video and source audio copied; DATA_DIR/recorder-listening.pid: the ladder\'s AAC 96 kbps audio rendition copied) over the window, 3 s after both wrote their first bytes, with the media bench\'s 720p30 publisher; cores = CPU s / wall s. The ladder encodes that rendition for the live page whether or not anything records it.',
+      freshness: 'After the CPU window, every 100 ms for the same length: now − mtime of the video part file being written; p95.',
       published: 'From the start of finalise() to its onVideo callback: the MP4 and poster are written and the service publishes the recording there (the API lists it, the page plays it).',
-      finalise: 'The archive\'s finalise() on one MPEG-TS part holding a generated service as the recorder writes it (testsrc2 320×180, x264 CBR 2500 kbps with filler, AAC 128 kbps, and the AAC 96 kbps listening track): concat → MP4 and M4A, both -c copy +faststart in one ffmpeg, then the poster. The service adds the recorder\'s SIGINT stop (≤ 2 s) and a database update.',
+      finalise: 'The archive\'s finalise() on one MPEG-TS part holding a generated service as the recorder writes it (testsrc2 320×180, x264 CBR 2500 kbps with filler, AAC 128 kbps) and one audio-only MPEG-TS part as the listening copy writes it (AAC 96 kbps stereo, as the ladder\'s rendition): concat → MP4 and concat → M4A, each -c copy +faststart, two ffmpeg side by side, then the poster. The service adds the recorders\' SIGINT stop (≤ 2 s) and a database update.',
     },
     metrics,
     live,

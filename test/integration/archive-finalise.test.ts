@@ -1,8 +1,9 @@
 /**
- * The archive's finalise() with real ffmpeg on parts made as the recorder makes them (short ones, generated at
- * speed): the M4A is copied from the live-encoded listening track when every part has it whole, and encoded
- * from the parts otherwise — parts of an older recorder, a listening track cut short — and a recording without
- * audio gets no audio file. The service's own path through it is in archive.test.ts.
+ * The archive's finalise() with real ffmpeg on parts made as the recorder and the listening copy make them
+ * (short ones, generated at speed): the M4A is copied from the listening copy's parts (the ladder's 96 kbps
+ * rendition) when they cover the video, and encoded from the video parts otherwise — no listening parts (no
+ * ladder audio rendition, an older recorder), a listening copy cut short — and a recording without audio
+ * gets no audio file. The service's own path through it is in archive.test.ts.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -15,21 +16,20 @@ import { finalise } from '../../server/src/archive/finaliser.js';
 const tools = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
 const work = mkdtempSync(path.join(os.tmpdir(), 'cdp-finalise-'));
 
-type Audio = 'both' | 'source' | 'none' | 'short-listening';
+const tone = (d: number) => ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${d}`];
 
-/** A part of `seconds`: video, and the source's audio and/or the listening track (96 kbps) as asked. */
-function part(file: string, seconds: number, audio: Audio): void {
-  const inputs = ['-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=30:duration=${seconds}`];
-  const tone = (d: number) => ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${d}`];
-  const maps = ['-map', '0:v'];
-  if (audio !== 'none') inputs.push(...tone(seconds)), maps.push('-map', '1:a');
-  if (audio === 'both') maps.push('-map', '1:a');
-  if (audio === 'short-listening') inputs.push(...tone(1)), maps.push('-map', '2:a');
+/** A recorder part of `seconds`: video, and the source's audio (AAC 128 kbps) unless `silent`. */
+function part(file: string, seconds: number, silent = false): void {
   execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y', ...inputs, ...maps,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60',
-    '-c:a', 'aac', '-b:a:0', '128k', '-b:a:1', '96k', '-ac', '2', '-f', 'mpegts', file,
+    '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=30:duration=${seconds}`,
+    ...(silent ? [] : tone(seconds)), '-map', '0:v', ...(silent ? [] : ['-map', '1:a']),
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-f', 'mpegts', file,
   ]);
+}
+
+/** A listening copy's part of `seconds`: audio only, as the ladder's rendition (AAC 96 kbps stereo), in MPEG-TS. */
+function listenPart(file: string, seconds: number): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...tone(seconds), '-c:a', 'aac', '-b:a', '96k', '-ac', '2', '-f', 'mpegts', file]);
 }
 
 function probe(file: string): { duration: number; streams: { codec_type: string; codec_name: string; bit_rate?: string }[] } {
@@ -37,19 +37,20 @@ function probe(file: string): { duration: number; streams: { codec_type: string;
   return { duration: Number(out.format.duration), streams: out.streams };
 }
 
-/** A recording folder with one part per entry. */
-function recording(name: string, parts: [number, Audio][]): string {
+/** A recording folder with a recorder part per `video` entry and a listening part per `listening` entry (seconds). */
+function recording(name: string, video: number[], listening: number[] = [], silent = false): string {
   const dir = path.join(work, name);
   mkdirSync(dir);
-  parts.forEach(([seconds, audio], i) => part(path.join(dir, `part-000${i + 1}.ts`), seconds, audio));
+  video.forEach((seconds, i) => part(path.join(dir, `part-000${i + 1}.ts`), seconds, silent));
+  listening.forEach((seconds, i) => listenPart(path.join(dir, `listen-000${i + 1}.ts`), seconds));
   return dir;
 }
 
 describe('finalising a recording folder with real ffmpeg', { timeout: 120_000 }, () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  test('every part with its listening track: the M4A is that track, copied (96 kbps), as long as the MP4', async () => {
-    const dir = recording('live', [[4, 'both'], [3, 'both']]);
+  test('listening parts covering the video: the M4A is those parts, copied (96 kbps), as long as the MP4', async () => {
+    const dir = recording('live', [4, 3], [4, 3]);
     let published: number | undefined;
     const f = await finalise(tools, dir, (v) => (published = v.duration));
     assert.equal(f.audioFrom, 'live');
@@ -65,8 +66,15 @@ describe('finalising a recording folder with real ffmpeg', { timeout: 120_000 },
     assert.equal(f.audioBytes > 0 && f.hasAudio, true);
   });
 
-  test('a part without the listening track (an older recorder): the audio is encoded from the parts', async () => {
-    const dir = recording('older', [[3, 'source'], [3, 'both']]);
+  test('a listening copy a few seconds longer than the video (it ran on while the recorder restarted): kept', async () => {
+    const dir = recording('longer', [3, 3], [9]);
+    const f = await finalise(tools, dir);
+    assert.equal(f.audioFrom, 'live');
+    assert.ok(Math.abs(probe(path.join(dir, 'audio.m4a')).duration - 9) <= 0.5);
+  });
+
+  test('no listening parts (no ladder audio rendition, an older recorder): the audio is encoded from the parts', async () => {
+    const dir = recording('older', [3, 3]);
     const f = await finalise(tools, dir);
     assert.equal(f.audioFrom, 'encoded');
     const a = probe(path.join(dir, 'audio.m4a'));
@@ -74,8 +82,8 @@ describe('finalising a recording folder with real ffmpeg', { timeout: 120_000 },
     assert.ok(Math.abs(a.duration - f.duration) <= 1, `audio ${a.duration} s, video ${f.duration} s`);
   });
 
-  test('a listening track cut short: dropped, and the audio encoded from the source track instead', async () => {
-    const dir = recording('short', [[6, 'short-listening']]);
+  test('a listening copy cut short: dropped, and the audio encoded from the source track instead', async () => {
+    const dir = recording('short', [6], [1]);
     const f = await finalise(tools, dir);
     assert.equal(f.audioFrom, 'encoded');
     assert.ok(Math.abs(probe(path.join(dir, 'audio.m4a')).duration - f.duration) <= 1);
@@ -83,7 +91,7 @@ describe('finalising a recording folder with real ffmpeg', { timeout: 120_000 },
   });
 
   test('no audio at all: video only, no audio file', async () => {
-    const dir = recording('silent', [[3, 'none']]);
+    const dir = recording('silent', [3], [], true);
     const f = await finalise(tools, dir);
     assert.equal(f.hasAudio, false);
     assert.equal(f.audioFrom, undefined);

@@ -1,6 +1,6 @@
 /**
  * The sermon archive against the real service, nginx-rtmp and ffmpeg: every broadcast recorded, finalised
- * into a faststart MP4 and an M4A (copied from the listening track the recorder encodes while live), served
+ * into a faststart MP4 and an M4A (copied from the listening copy's parts: the ladder's audio rendition), served
  * with byte ranges, listed, in the podcast; blips, crashes, trims, unpublishing, a publisher without audio,
  * private-by-default and retention in the running service. One service for the whole file; a 5 s grace
  * period keeps the waits short. Over 300 lines for that reason: each case builds on the recordings the
@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { XMLParser } from 'fast-xml-parser';
+import { isAlive } from '../../server/src/process/processes.js';
 import { figure } from '../helpers/faults.js';
 import { cleanupService, ensureBuilt, publish, sleep, startService, waitFor, type Publisher, type ServiceHandle } from '../helpers/platform.js';
 
@@ -56,7 +57,7 @@ function probe(file: string): { duration: number; streams: { codec_type: string;
   return { duration: Number(out.format.duration), streams: out.streams };
 }
 
-/** The audio tracks of a part the recorder is writing: the source's (copied) and the listening one (encoded live). */
+/** The audio tracks of a part file (the recorder's: the source's, copied; the listening copy's: the ladder's AAC rendition). */
 function audioTracks(file: string): string[] {
   return probe(file).streams.filter((s) => s.codec_type === 'audio').map((s) => s.codec_name);
 }
@@ -114,10 +115,18 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     const rec = await waitFor('a recording being written', async () => (await recordings()).find((r) => r.status === 'recording'), 20_000, 200);
     assert.match(rec.title, /^Servicio del (domingo|lunes|martes|miércoles|jueves|viernes|sábado) \d{1,2} de [a-z]+ de \d{4}, \d{2}:\d{2}$/);
     assert.ok(!readdirSync(path.join(svc.dataDir, 'recordings')).some((n) => n.includes(svc.key)), 'no name derived from the key');
-    // While live, the part already carries the listening track beside the source's audio.
+    // While live, the recorder's part carries the source's audio (copied), and the listening copy writes the
+    // ladder's audio-only rendition (AAC 96 kbps, already encoded for the live page) beside it: no encoder.
     const part = path.join(recDir(rec.id), 'part-0001.ts');
-    await waitFor('the part being written', () => existsSync(part) && statSync(part).size > 0, 20_000, 200);
-    assert.deepEqual(audioTracks(part), ['aac', 'aac'], 'the source audio copied and the listening track encoded live');
+    const listen = path.join(recDir(rec.id), 'listen-0001.ts');
+    await waitFor('the parts being written', () => [part, listen].every((f) => existsSync(f) && statSync(f).size > 0), 20_000, 200);
+    assert.deepEqual(audioTracks(part), ['aac'], 'the source audio, copied');
+    const l = probe(listen);
+    assert.deepEqual(l.streams.map((s) => `${s.codec_type}:${s.codec_name}`), ['audio:aac'], 'the listening copy is audio only');
+    const listener = (JSON.parse(readFileSync(path.join(svc.dataDir, 'recorder-listening.pid'), 'utf8')) as { pid: number; id: string });
+    assert.equal(listener.id, rec.id);
+    const cmdline = readFileSync(`/proc/${listener.pid}/cmdline`, 'utf8').split('\0').join(' ');
+    assert.match(cmdline, new RegExp(`-i rtmp://127\\.0\\.0\\.1:${svc.rtmpPort}/hls/[^ ]+_audio -map 0:a:0 -c copy `), 'it copies the ladder\'s audio rendition');
     await pub.exited;
     await waitOffline();
     const tOffline = Date.now();
@@ -132,15 +141,16 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     assert.deepEqual(v.streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort(), ['audio:aac', 'video:h264']);
     const boxes = topLevelBoxes(video);
     assert.ok(boxes.indexOf('moov') >= 0 && boxes.indexOf('moov') < boxes.indexOf('mdat'), `moov before mdat: ${boxes.join(',')}`);
-    assert.equal(readdirSync(recDir(rec.id)).filter((f) => f.startsWith('part-')).length, 0, 'parts removed once finalised');
+    assert.equal(readdirSync(recDir(rec.id)).filter((f) => f.startsWith('part-') || f.startsWith('listen-')).length, 0, 'parts removed once finalised');
 
     const a = probe(audio);
     assert.deepEqual(a.streams.map((s) => `${s.codec_type}:${s.codec_name}`), ['audio:aac']);
     assert.ok(Number(a.streams[0]!.bit_rate) <= 100_000, `audio bitrate ${a.streams[0]!.bit_rate}`);
     assert.ok(Math.abs(a.duration - v.duration) <= 1);
     assert.equal(decodes(audio).trim(), '', 'the audio plays from start to end');
-    // Finalising copied the live-encoded track: no audio encode after the broadcast.
-    assert.deepEqual(events(svc.logs(), 'recording_finalised', rec.id).map((e) => e.audio), ['live']);
+    // Finalising copied the listening copy's parts: no audio encode, while live or after.
+    const finalised = events(svc.logs(), 'recording_finalised', rec.id);
+    assert.deepEqual(finalised.map((e) => e.audio), ['live'], JSON.stringify(finalised));
 
     // The public API and the files through nginx.
     const list = (await (await fetch(`${svc.base}/api/v1/recordings`)).json()) as { recordings: { id: string; video: string; audio: string; poster: string; page: string; duration: number; title: string; startedAt: string }[] };
@@ -214,17 +224,23 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     pub = publish(ingest());
     const rec = await waitFor('a recording being written', async () => (await recordings()).find((r) => r.status === 'recording'), 20_000, 200);
     const pidFile = path.join(svc.dataDir, 'recorder.pid');
-    const recorderPid = () => (existsSync(pidFile) ? (JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number }).pid : undefined);
-    await waitFor('the recorder pid file', recorderPid, 10_000);
+    const pidOf = (file: string) => () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid : undefined);
+    const recorderPid = pidOf(pidFile);
+    const listeningPid = pidOf(path.join(svc.dataDir, 'recorder-listening.pid'));
+    await waitFor('the recorder pid files', () => recorderPid() && listeningPid(), 10_000);
     await sleep(5000);
-    // 1. The service dies; the recorder keeps writing and is adopted by the next start.
+    // 1. The service dies; the recorder and its listening copy keep writing and are adopted by the next start.
     svc.kill9();
     await sleep(1500);
     const survivor = recorderPid()!;
+    const listener = listeningPid()!;
     process.kill(survivor, 0);
+    process.kill(listener, 0);
     await svc.restart();
     await login();
-    await waitFor('the recorder adopted', () => /recorder_adopted/.test(svc.logs()), 10_000);
+    await waitFor('the recorder adopted', () => /"recorder_adopted"/.test(svc.logs()), 10_000);
+    await waitFor('the listening copy adopted', () => /"listening_recorder_adopted"/.test(svc.logs()), 10_000);
+    assert.deepEqual(events(svc.logs(), 'listening_recorder_adopted', rec.id).map((e) => e.pid), [listener]);
     // 2. The recorder dies: a new one writes the next part of the same recording.
     figure('archive_crash_part1_before_kill_s', probe(path.join(recDir(rec.id), 'part-0001.ts')).duration);
     figure('archive_crash_wall_before_kill_s', (Date.now() - Date.parse(rec.startedAt)) / 1000);
@@ -235,7 +251,9 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     }, 10_000);
     await waitFor('a second part', () => readdirSync(recDir(rec.id)).filter((f) => f.startsWith('part-') && statSync(path.join(recDir(rec.id), f)).size > 0).length >= 2, 15_000, 200);
     await sleep(4000);
-    // 3. Both die at once, and the publisher leaves while nothing runs.
+    // 3. Both die at once, and the publisher leaves while nothing runs but the listening copy (it ends with
+    // the ladder's rendition, or the next start ends it: it writes a recording no one is recording).
+    const lastListener = listeningPid()!;
     svc.kill9();
     process.kill(second, 'SIGKILL');
     const killedAt = Date.now();
@@ -247,6 +265,7 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     await svc.restart();
     await login();
     const done = await waitReady(rec.id);
+    assert.equal(isAlive(lastListener), false, 'no listening copy left running');
     const expected = (killedAt - Date.parse(rec.startedAt)) / 1000;
     figure('archive_crash_recording_lost_s', expected - done.duration);
     // What a crash costs: each recorder start waits for the publisher's next keyframe (2 s GOP), once at
@@ -257,11 +276,15 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     const video = path.join(recDir(rec.id), 'video.mp4');
     assert.equal(decodes(video).trim(), '', 'plays from start to end without decoding errors');
     assert.ok(Math.abs(probe(video).duration - done.duration) < 1);
-    // The audio file too lasts up to the kill: copied from the parts' live-encoded track, crashes and all.
+    // The audio file too lasts up to the kill: copied from the listening copy's parts, crashes and all. It
+    // may hold a little more than the video: it ran on while the killed recorder waited for a keyframe.
     const audio = path.join(recDir(rec.id), 'audio.m4a');
-    assert.ok(Math.abs(probe(audio).duration - done.duration) <= 2, `audio ${probe(audio).duration} s, video ${done.duration} s`);
+    const audioSeconds = probe(audio).duration;
+    figure('archive_crash_audio_minus_video_s', audioSeconds - done.duration);
+    assert.ok(audioSeconds >= done.duration - 2 && audioSeconds <= expected + 1, `audio ${audioSeconds} s, video ${done.duration} s, ${expected.toFixed(1)} s from start to the kill`);
     assert.equal(decodes(audio).trim(), '', 'the audio plays from start to end');
-    assert.deepEqual(events(svc.logs(), 'recording_finalised', rec.id).map((e) => e.audio), ['live']);
+    const finalised = events(svc.logs(), 'recording_finalised', rec.id);
+    assert.deepEqual(finalised.map((e) => e.audio), ['live'], JSON.stringify(finalised));
   });
 
   test('trim: a prepared cut keeps the original until saved; bad trims are 422; unknown ids are 404', async () => {
@@ -354,7 +377,7 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     if (webBuilt()) assert.match(await (await fetch(`${svc.base}/archivo/${rec.id}`)).text(), new RegExp(`og:url" content="[^"]*/archivo/${rec.id}"`));
   });
 
-  test('a publisher without audio: a video-only recording, no audio file, no restarts of the recorder', async () => {
+  test('a publisher without audio: a video-only recording, no audio file, no restarts of the recorder or its listening copy', async () => {
     assert.equal((await call('PUT', '/recordings/settings', { privateByDefault: false })).status, 200);
     const rec = await broadcast(10, { audio: false });
     assert.equal(rec.published, true);
@@ -370,6 +393,11 @@ describe('the sermon archive with real nginx-rtmp and ffmpeg', { timeout: 400_00
     const exits = events(logs, 'recorder_exited', rec.id);
     assert.deepEqual(exits.filter((e) => e.signal !== 'SIGKILL'), [], 'the recorder never failed for want of an audio stream');
     assert.deepEqual(events(logs, 'recording_finalised', rec.id).map((e) => e.audio), ['none']);
+    // The listening copy waits for the ladder's audio rendition, which never comes: it is ended once the
+    // source is known to be silent — once, without a restart loop or its ffmpeg's errors in the log.
+    assert.ok(events(logs, 'listening_recorder_started', rec.id).length <= 1, 'started once at most');
+    assert.deepEqual(events(logs, 'listening_recorder_exited', rec.id), [], 'never restarted');
+    assert.ok(events(logs, 'listening_recorder_stopped', rec.id).length <= 1);
     // The API says there is no audio; the page offers none; the feed leaves it out.
     const one = (await (await fetch(`${svc.base}/api/v1/recordings/${rec.id}`)).json()) as { audio: string | null; video: string };
     assert.equal(one.audio, null);

@@ -1,4 +1,5 @@
 import { createArchive } from '../archive/archive.js';
+import { AUDIO_KBPS } from '../archive/commands.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import type { Redactor } from '../log/redactor.js';
@@ -56,7 +57,18 @@ export function buildReach(o: ReachOptions) {
     redactor,
     site: () => o.site.get(),
     graceMs: config.graceSeconds * 1000,
+    listening: listeningRendition(o),
   });
   o.stream.onChange((s) => archive.onStreamChange(s, o.events.sessionId()));
   return { simulcast, archive };
+}
+
+/**
+ * The ladder's audio-only rendition, when it fits the listening file (AAC ≤ 96 kbps): the recorder copies it
+ * as the listening track. Without one (no ladder, no audio rung, a richer one) the audio file is encoded
+ * when the recording is finalised.
+ */
+function listeningRendition(o: ReachOptions) {
+  const rung = o.ladder.rungs.find((r) => r.audioOnly && (r.audioKbps ?? Infinity) <= AUDIO_KBPS);
+  return rung ? { stream: rung.streamName, sourceHasAudio: () => o.pipeline.sourceHasAudio() } : undefined;
 }

@@ -8,7 +8,7 @@ import type { Db } from '../storage/database.js';
 import type { StreamStateName } from '../stream/state-machine.js';
 import { finalise, folderBytes, NoMediaError, partsOf, removeParts, type MediaTools } from './finaliser.js';
 import { newRecordingId, recordingDir } from './ids.js';
-import { Recorder, freeBytes } from './recorder.js';
+import { Recorder, freeBytes, type ListeningSource } from './recorder.js';
 import { toDelete } from './retention.js';
 import { adminRecordingRoutes, publicRecordingRoutes, type RoutesContext } from './routes.js';
 import { RecordingsStore, type ArchiveSettings } from './store.js';
@@ -30,6 +30,8 @@ export interface ArchiveDeps {
   site(): { churchName: string; schedule: readonly ScheduledService[]; logoUrl: string | null };
   /** How long after a start a stream that stays offline means an adopted recording has ended. */
   graceMs: number;
+  /** The ladder's audio rendition, copied as the listening track (none: the audio file is encoded). */
+  listening?: ListeningSource;
   now?: () => Date;
 }
 
@@ -91,6 +93,7 @@ class ArchiveCore {
       redactor: d.redactor,
       minFreeBytes: minFree(d),
       onDiskFull: (id, free) => this.diskFull(id, free),
+      listening: d.listening,
     });
   }
 
@@ -136,7 +139,7 @@ class ArchiveCore {
       });
       this.store.finalised(id, files);
       removeParts(dir);
-      this.log.info({ event: 'recording_finalised', recording: id, duration: Math.round(files.duration), ms: Date.now() - t0, audio: files.audioFrom ?? 'none' }, 'recording finalised');
+      this.log.info({ event: 'recording_finalised', recording: id, duration: Math.round(files.duration), ms: Date.now() - t0, audio: files.audioFrom ?? 'none', listened: files.listenedSeconds?.toFixed(1) }, 'recording finalised');
       this.applyRetention();
     } catch (err) {
       this.finaliseFailed(id, dir, err as Error);
@@ -268,12 +271,8 @@ class ArchiveCore {
   }
 
   private diskUsage(): { freeBytes: number; usedBytes: number } {
-    let free = 0;
-    try {
-      free = freeBytes(this.root);
-    } catch {
-      /* not created yet */
-    }
+    // Zero free bytes until the folder exists.
+    const free = existsSync(this.root) ? freeBytes(this.root) : 0;
     return { freeBytes: free, usedBytes: this.store.list().reduce((n, r) => n + folderBytes(recordingDir(this.root, r.id)!), 0) };
   }
 }

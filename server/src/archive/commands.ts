@@ -9,49 +9,47 @@ const QUIET = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error'];
 /** The listening and podcast file's bitrate (AAC, kbps). */
 export const AUDIO_KBPS = 96;
 
+/** Reading a loopback RTMP stream: nginx sends the codec headers first, so a short probe (as the ladder's) loses less after a restart. */
+const RTMP_IN = ['-rw_timeout', '15000000', '-analyzeduration', '500000', '-probesize', '1000000'];
+/** MPEG-TS written through at once: readable up to its last complete packet, so a kill -9 loses at most ffmpeg's buffer. */
+const TS_OUT = ['-f', 'mpegts', '-flush_packets', '1'];
+
 /**
- * The recorder: the source rendition, copied (no video decode), into MPEG-TS, with a second audio track
- * encoded on the fly for the listening file (AAC 96 kbps stereo: the only decode, audio only, ~1.5 % of a
- * core), so finalising copies it instead of encoding an hour of audio. Both audio maps are optional: a
- * publisher without audio gives a video-only part (one output, so nothing fails for want of a stream).
- * A TS file is readable up to its last complete packet, so a kill -9 of anything leaves a playable part,
- * both audio tracks included; each run writes its own part.
+ * The recorder: the source rendition, copied (no decode), into MPEG-TS. Both maps are optional: a publisher
+ * without audio gives a video-only part (one output, so nothing fails for want of a stream). Each run
+ * writes its own part.
  */
 export function recordArgs(o: { rtmpPort: number; name: string; output: string }): string[] {
   return [
-    ...QUIET,
-    '-rw_timeout', '15000000',
-    // nginx sends the codec headers first: a short probe (as the ladder's) loses less after a restart.
-    '-analyzeduration', '500000', '-probesize', '1000000',
+    ...QUIET, ...RTMP_IN,
     // The publisher's stream under its public name, as the ladder reads it: that application starts a
     // player at a keyframe, video first, so the recording always begins with a picture.
     '-i', `rtmp://127.0.0.1:${o.rtmpPort}/live/${o.name}`,
-    // 0:a:0 is the source's audio, copied; 0:a:1 the listening track, encoded from it.
-    '-map', '0:v?', '-map', '0:a?', '-map', '0:a?',
-    '-c', 'copy',
-    '-c:a:1', 'aac', '-b:a:1', `${AUDIO_KBPS}k`, '-ac:a:1', '2',
-    '-f', 'mpegts',
-    // Written through at once: a crash loses at most what ffmpeg holds in its buffer.
-    '-flush_packets', '1',
-    o.output,
+    '-map', '0:v?', '-map', '0:a?', '-c', 'copy',
+    ...TS_OUT, o.output,
   ];
 }
 
 /**
- * Joins the parts (concat list) into one MP4 without re-encoding, moov first so a phone can play at once:
- * the video and the source's audio. With `audio`, the same read also copies the live-encoded listening
- * track (the parts' second audio track) into the M4A, faststart too.
+ * The listening copy: the ladder's audio-only rendition (AAC ≤ 96 kbps stereo, already encoded for the
+ * live page's "Solo audio"), copied from the loopback `hls` application into audio-only MPEG-TS parts
+ * beside the recorder's, so the listening and podcast file needs no encode, now or after the service.
  */
-export function finaliseVideoArgs(o: { list: string; output: string; audio?: string }): string[] {
-  const faststart = ['-c', 'copy', '-movflags', '+faststart'];
-  return [
-    ...QUIET, '-f', 'concat', '-safe', '0', '-i', o.list,
-    '-map', '0:v?', '-map', '0:a:0?', ...faststart, '-f', 'mp4', '-y', o.output,
-    ...(o.audio ? ['-map', '0:a:1', ...faststart, '-f', 'mp4', '-y', o.audio] : []),
-  ];
+export function listenArgs(o: { rtmpPort: number; stream: string; output: string }): string[] {
+  return [...QUIET, ...RTMP_IN, '-i', `rtmp://127.0.0.1:${o.rtmpPort}/hls/${o.stream}`, '-map', '0:a:0', '-c', 'copy', ...TS_OUT, o.output];
 }
 
-/** The listening and podcast file encoded from the MP4 or parts: AAC in M4A at 96 kbps (parts made without the live track, a trim). */
+/** Joins the parts (concat list) into one MP4 without re-encoding, moov first so a phone can play at once. */
+export function finaliseVideoArgs(o: { list: string; output: string }): string[] {
+  return [...QUIET, '-f', 'concat', '-safe', '0', '-i', o.list, '-map', '0:v?', '-map', '0:a:0?', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', '-y', o.output];
+}
+
+/** Joins the listening copy's parts into the M4A without re-encoding, faststart too. */
+export function finaliseAudioArgs(o: { list: string; output: string }): string[] {
+  return [...QUIET, '-f', 'concat', '-safe', '0', '-i', o.list, '-map', '0:a:0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', '-y', o.output];
+}
+
+/** The listening and podcast file encoded from the MP4 or parts: AAC in M4A at 96 kbps (no whole listening copy, a trim). */
 export function audioArgs(o: { input: string; output: string; kbps?: number; concat?: boolean }): string[] {
   return [...QUIET, ...(o.concat ? ['-f', 'concat', '-safe', '0'] : []), '-i', o.input, '-vn', '-map', '0:a:0', '-c:a', 'aac', '-b:a', `${o.kbps ?? AUDIO_KBPS}k`, '-movflags', '+faststart', '-f', 'mp4', '-y', o.output];
 }

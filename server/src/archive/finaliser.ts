@@ -3,8 +3,8 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { audioArgs, concatList, durationArgs, finaliseVideoArgs, posterArgs, trimArgs } from './commands.js';
-import { PART, RECORDING_FILES } from './ids.js';
+import { audioArgs, concatList, durationArgs, finaliseAudioArgs, finaliseVideoArgs, posterArgs, trimArgs } from './commands.js';
+import { LISTEN_PART, PART, RECORDING_FILES } from './ids.js';
 
 const run = promisify(execFile);
 
@@ -27,8 +27,10 @@ export interface FinalFiles {
   audioBytes: number;
   hasAudio: boolean;
   hasPoster: boolean;
-  /** Where the M4A came from: copied from the track the recorder encoded while live, or encoded now. */
+  /** Where the M4A came from: copied from the listening copy's parts (the ladder's audio rendition), or encoded now. */
   audioFrom?: 'live' | 'encoded';
+  /** How long the listening copy's parts lasted, joined (seconds), when there were any: why they were used or not. */
+  listenedSeconds?: number;
 }
 
 export class NoMediaError extends Error {}
@@ -55,38 +57,42 @@ export async function probeDuration(tools: MediaTools, file: string): Promise<nu
   return d;
 }
 
-/** How many audio tracks a file has: a part the recorder wrote has two (the source's, the listening one). */
-async function audioTracks(tools: MediaTools, file: string): Promise<number> {
-  const { stdout } = await run(tools.ffprobe, ['-v', 'error', '-select_streams', 'a', '-show_entries', 'stream=index', '-of', 'csv=p=0', file]);
-  return stdout.split('\n').filter((l) => l.trim().length > 0).length;
-}
-
 async function hasAudioStream(tools: MediaTools, file: string): Promise<boolean> {
-  return (await audioTracks(tools, file)) > 0;
+  const { stdout } = await run(tools.ffprobe, ['-v', 'error', '-select_streams', 'a', '-show_entries', 'stream=index', '-of', 'csv=p=0', file]);
+  return stdout.trim().length > 0;
 }
 
-/** The recorder's part files of a recording folder, in order, leaving out empty ones. */
-export function partsOf(dir: string): string[] {
+/** The recorder's part files of a recording folder (or the listening copy's, with LISTEN_PART), in order, leaving out empty ones. */
+export function partsOf(dir: string, pattern: RegExp = PART): string[] {
   return readdirSync(dir)
-    .filter((f) => PART.test(f))
-    .sort((a, b) => Number(PART.exec(a)![1]) - Number(PART.exec(b)![1]))
+    .filter((f) => pattern.test(f))
+    .sort((a, b) => Number(pattern.exec(a)![1]) - Number(pattern.exec(b)![1]))
     .filter((f) => size(path.join(dir, f)) > 0);
 }
 
 /** The MP4 is ready (with its poster): the recording can be published while the audio is still encoding. */
 export type VideoReady = Pick<FinalFiles, 'duration' | 'videoBytes' | 'hasPoster'>;
 
-/** The live-encoded listening track may be off by this much from the video before it is encoded again instead. */
-const AUDIO_SLACK_S = 2;
+/**
+ * The listening copy's M4A is kept when it covers the MP4: at most this much shorter (it starts when the
+ * ladder's rendition does, about when the recorder's first keyframe comes)…
+ */
+const AUDIO_SHORT_S = 2;
+/**
+ * …and at most this much longer: the listening copy goes on while the recorder restarts after a crash
+ * (each restart waits for the publisher's next keyframe), so it may hold seconds the MP4 lacks; much more
+ * would mean a hole in its timestamps.
+ */
+const AUDIO_LONG_S = 10;
 
 /**
  * Turns a recording folder's parts into the published files: the MP4 (copied, faststart), its poster and
- * the M4A. When every part carries the listening track the recorder encoded while live, the M4A is copied
- * from it in the same read as the MP4 (seconds for an hour); otherwise (parts of an older recorder, or a
- * track that came out short) it is encoded from the parts, side by side with the poster (~60 s of CPU per
- * hour). Every output is written under a temporary name and renamed, and the parts are deleted only by
- * `removeParts` after the caller recorded the result: a crash at any point leaves the parts, and
- * finalising again is always possible.
+ * the M4A. The M4A is copied from the listening copy's parts (the ladder's AAC rendition, recorded beside
+ * the video), side by side with the MP4's copy (seconds for an hour), and kept if it covers the MP4;
+ * otherwise (no listening parts — no ladder audio rendition, an older recorder — or a copy that came out
+ * short) it is encoded from the parts, at a lower priority (~60 s of CPU per hour). Every output is written
+ * under a temporary name and renamed, and the parts are deleted only by `removeParts` after the caller
+ * recorded the result: a crash at any point leaves the parts, and finalising again is always possible.
  */
 export async function finalise(tools: MediaTools, dir: string, onVideo?: (v: VideoReady) => void): Promise<FinalFiles> {
   const parts = partsOf(dir);
@@ -98,9 +104,8 @@ export async function finalise(tools: MediaTools, dir: string, onVideo?: (v: Vid
   }
   const list = path.join(dir, 'parts.txt');
   writeFileSync(list, concatList(parts.map((p) => path.join(dir, p))));
-  const tracks = await Promise.all(parts.map((p) => audioTracks(tools, path.join(dir, p))));
-  const withAudio = tracks[0]! > 0;
-  let live = withAudio && tracks.every((n) => n >= 2);
+  const withAudio = await hasAudioStream(tools, path.join(dir, parts[0]!));
+  const listens = withAudio ? partsOf(dir, LISTEN_PART) : [];
   let audioJob: Promise<void> | undefined;
   const encodeAudio = () => {
     audioJob = withAudio
@@ -108,35 +113,31 @@ export async function finalise(tools: MediaTools, dir: string, onVideo?: (v: Vid
       : Promise.resolve(rmSync(audio, { force: true }));
     audioJob.catch(() => undefined); // awaited below; a failed copy must not leave it unhandled
   };
-  // No listening track in the parts: the encode starts at once, beside the copy (at a lower priority).
-  if (!live) encodeAudio();
+  // The listening copy's parts joined beside the MP4's copy; without them the encode starts at once.
+  let copied: Promise<boolean> | undefined;
+  if (listens.length > 0) {
+    const listenList = path.join(dir, 'listen.txt');
+    writeFileSync(listenList, concatList(listens.map((p) => path.join(dir, p))));
+    copied = ffmpeg(tools, finaliseAudioArgs({ list: listenList, output: tmpName(audio) })).then(() => true, () => false);
+  } else encodeAudio();
   const videoTmp = tmpName(video);
-  const copy = () => ffmpeg(tools, finaliseVideoArgs({ list, output: videoTmp, audio: live ? tmpName(audio) : undefined }));
-  await copy().catch(async (err: Error) => {
-    if (!live || tools.signal?.aborted) throw err;
-    // The listening track would not copy: the MP4 alone, and the audio encoded.
-    live = false;
-    encodeAudio();
-    await copy();
-  });
+  await ffmpeg(tools, finaliseVideoArgs({ list, output: videoTmp }));
   renameSync(videoTmp, video);
   const duration = await probeDuration(tools, video);
-  if (live && !(await keepIfWhole(tools, tmpName(audio), audio, duration))) {
-    live = false;
-    encodeAudio();
-  }
+  const listenedSeconds = copied && (await copied) ? await probeDuration(tools, tmpName(audio)).catch(() => undefined) : undefined;
+  const live = listenedSeconds !== undefined && keepIfCovers(tmpName(audio), audio, listenedSeconds, duration);
+  if (copied && !live) encodeAudio();
   // The MP4 is published with its poster; an encoded audio (and the podcast item) follows.
   const hasPoster = await makePoster(tools, dir, duration);
   onVideo?.({ duration, videoBytes: size(video), hasPoster });
   await audioJob;
   const audioFrom = live ? 'live' : withAudio ? 'encoded' : undefined;
-  return { duration, videoBytes: size(video), audioBytes: size(audio), hasAudio: withAudio, hasPoster, audioFrom };
+  return { duration, videoBytes: size(video), audioBytes: size(audio), hasAudio: withAudio, hasPoster, audioFrom, listenedSeconds };
 }
 
-/** Renames the copied M4A into place if it lasts as long as the video; otherwise drops it. */
-async function keepIfWhole(tools: MediaTools, tmp: string, audio: string, videoSeconds: number): Promise<boolean> {
-  const seconds = await probeDuration(tools, tmp).catch(() => -1);
-  if (Math.abs(seconds - videoSeconds) > AUDIO_SLACK_S) {
+/** Renames the copied M4A into place if it covers the video (see AUDIO_SHORT_S, AUDIO_LONG_S); otherwise drops it. */
+function keepIfCovers(tmp: string, audio: string, seconds: number, videoSeconds: number): boolean {
+  if (seconds < videoSeconds - AUDIO_SHORT_S || seconds > videoSeconds + AUDIO_LONG_S) {
     rmSync(tmp, { force: true });
     return false;
   }
@@ -167,7 +168,7 @@ export async function derive(tools: MediaTools, dir: string): Promise<FinalFiles
 }
 
 export function removeParts(dir: string): void {
-  for (const f of readdirSync(dir)) if (PART.test(f) || f === 'parts.txt' || f.endsWith('.tmp')) rmSync(path.join(dir, f), { force: true });
+  for (const f of readdirSync(dir)) if (PART.test(f) || LISTEN_PART.test(f) || f === 'parts.txt' || f === 'listen.txt' || f.endsWith('.tmp')) rmSync(path.join(dir, f), { force: true });
 }
 
 /** Prepares a trimmed copy beside the original (which stays until the trim is saved). */

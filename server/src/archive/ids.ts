@@ -33,3 +33,7 @@ export function recordingDir(root: string, id: string): string | undefined {
 /** A part file of the recorder's nth run: part-0001.ts … */
 export const partName = (n: number) => `part-${String(n).padStart(4, '0')}.ts`;
 export const PART = /^part-(\d{4,})\.ts$/;
+
+/** A part of the listening copy's nth run (audio only, the ladder's audio rendition): listen-0001.ts … */
+export const listenPartName = (n: number) => `listen-${String(n).padStart(4, '0')}.ts`;
+export const LISTEN_PART = /^listen-(\d{4,})\.ts$/;

@@ -1,11 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
+import { mkdirSync, statfsSync } from 'node:fs';
 import type { Logger } from '../log/logger.js';
 import type { Redactor } from '../log/redactor.js';
-import { commandLine, isAlive } from '../process/processes.js';
-import { Supervisor } from '../process/supervisor.js';
-import { recordArgs } from './commands.js';
-import { PART, partName, recordingDir, RECORDING_ID } from './ids.js';
+import { listenArgs, recordArgs } from './commands.js';
+import { LISTEN_PART, listenPartName, PART, partName, recordingDir } from './ids.js';
+import { PartWriter } from './part-writer.js';
 
 export interface RecorderOptions {
   ffmpeg: string;
@@ -21,7 +19,12 @@ export interface RecorderOptions {
   /** Called when the recorder stops by itself because the disk is full. */
   onDiskFull(id: string, freeBytes: number): void;
   checkEveryMs?: number;
+  /** The ladder's audio rendition, copied as the listening track; none: the audio is encoded when finalising. */
+  listening?: ListeningSource;
 }
+
+/** The listening copy's pid file, beside the recorder's: recorder.pid → recorder-listening.pid. */
+export const listeningPidFile = (pidFile: string) => pidFile.replace(/(\.pid)?$/, '-listening.pid');
 
 /** Free bytes on the file system holding `dir`. */
 export function freeBytes(dir: string): number {
@@ -29,44 +32,56 @@ export function freeBytes(dir: string): number {
   return Number(s.bavail) * Number(s.bsize);
 }
 
+/** The ladder's audio-only rendition the listening copy records (AAC ≤ 96 kbps stereo), when there is one. */
+export interface ListeningSource {
+  /** Its stream name in the loopback `hls` application: NAME_audio. */
+  stream: string;
+  /** Whether the publisher's stream has audio (the ladder publishes the rendition only then); undefined until known. */
+  sourceHasAudio(): boolean | undefined;
+}
+
 /**
- * The recorder: one supervised ffmpeg copying the source rendition from loopback RTMP into the current
- * recording's folder, with the listening track (AAC 96 kbps) encoded beside it (see `recordArgs`). Each run (the first, a restart after a crash, a publisher's return) writes the next
- * part file, so nothing already written is ever overwritten; finalising joins the parts. Its pid and
- * recording id are kept in a file so a restarted service adopts a recorder that outlived it.
+ * The recorder: two supervised ffmpeg copies (no decode) into the current recording's folder — the source
+ * rendition from loopback RTMP (`part-NNNN.ts`, `recordArgs`), and, when the ladder makes one, its
+ * audio-only rendition (`listen-NNNN.ts`, `listenArgs`), the listening track. Each keeps its pid and
+ * recording id in its own file, so a restarted service adopts copies that outlived it. The listening copy
+ * starts with the recording (the rendition follows the publish within a second; until then ffmpeg waits)
+ * and is ended once the source turns out to have no audio, without a restart loop.
  */
 export class Recorder {
-  private readonly supervisor: Supervisor;
+  private readonly video: PartWriter;
+  private readonly listening: PartWriter | null;
   private id: string | null = null;
+  /** The source of the recording being written is known to have no audio: no listening copy. */
+  private silent = false;
   private checkTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: RecorderOptions) {
-    const log = o.logger;
-    this.supervisor = new Supervisor({
-      name: 'recorder',
-      binary: o.ffmpeg,
-      logger: log,
-      redactor: o.redactor,
-      stderrEvent: 'ffmpeg',
-      stopSignals: ['SIGINT'],
-      restartDelayMs: 100,
-      maxRestartDelayMs: 4000,
-      stableAfterMs: 20_000,
-      argsForLaunch: (args) => [...args.slice(0, -1), path.join(path.dirname(args.at(-1)!), partName(this.nextPartNumber()))],
-    });
-    this.supervisor.on('started', ({ pid, adopted }) => {
-      if (!adopted) this.writePid(pid);
-      log.info({ event: adopted ? 'recorder_adopted' : 'recorder_started', pid, recording: this.id }, adopted ? 'recorder left by a previous start adopted' : 'recorder started');
-    });
-    this.supervisor.on('exited', ({ pid, code, signal, restartInMs }) => {
-      if (restartInMs === undefined) {
-        rmSync(this.o.pidFile, { force: true });
-        log.info({ event: 'recorder_stopped', code, signal, recording: this.id }, 'recorder stopped');
-      } else {
-        log.warn({ event: 'recorder_exited', pid, code, signal, restartInMs, recording: this.id }, 'recorder exited; restarting');
+    const common = { ffmpeg: o.ffmpeg, root: o.root, logger: o.logger, redactor: o.redactor };
+    this.video = new PartWriter({
+      ...common,
+      event: 'recorder',
+      pidFile: o.pidFile,
+      partName,
+      part: PART,
+      args: (output) => recordArgs({ rtmpPort: o.rtmpPort, name: o.name, output }),
+      keepGoing: () => {
         this.checkDisk();
-      }
+        return true;
+      },
     });
+    const source = o.listening;
+    this.listening = source
+      ? new PartWriter({
+          ...common,
+          event: 'listening_recorder',
+          pidFile: listeningPidFile(o.pidFile),
+          partName: listenPartName,
+          part: LISTEN_PART,
+          args: (output) => listenArgs({ rtmpPort: o.rtmpPort, stream: source.stream, output }),
+          keepGoing: () => source.sourceHasAudio() !== false,
+        })
+      : null;
   }
 
   /** The recording being written, if any. */
@@ -74,81 +89,62 @@ export class Recorder {
     return this.id;
   }
 
-  get pid(): number | null {
-    return this.supervisor.pid;
-  }
-
   /** Starts recording into this recording's folder (a new part), or keeps doing so. */
   record(id: string): void {
     const dir = recordingDir(this.o.root, id);
     if (!dir) throw new Error('bad recording id');
-    // Already writing it (perhaps an adopted recorder, whose part number differs from ours): keep it.
-    if (this.id === id && this.supervisor.wanted) return;
     mkdirSync(dir, { recursive: true });
+    if (this.id !== id) this.silent = false;
     this.id = id;
     this.watchDisk();
-    void this.supervisor.run(this.args(dir));
+    // Already writing it (perhaps an adopted copy, whose part number differs from ours): kept.
+    this.video.write(id);
+    this.sourceKnown();
   }
 
   /**
-   * Takes over a recorder a killed service left running, if the pid file names one that is alive and
-   * runs our command into one of our recordings. Returns the recording it writes.
+   * Follows what the live side learnt about the source's audio: the listening copy runs unless the
+   * source is known to have none (then it is stopped, its empty part left out by finalising).
+   */
+  sourceKnown(): void {
+    const l = this.listening;
+    if (!l || !this.id) return;
+    const has = this.o.listening!.sourceHasAudio();
+    // Silent stays silent until a publisher with audio is seen (not restarted while nobody publishes).
+    this.silent = has === undefined ? this.silent : !has;
+    if (!this.silent) l.write(this.id);
+    else if (l.writing(this.id)) void l.stop();
+  }
+
+  /**
+   * Takes over the copies a killed service left running, if their pid files name live ones that run our
+   * commands into one of our recordings. A listening copy is adopted with its recorder; one whose recorder
+   * is gone is ended (its recording is finalised now). Returns the recording being written.
    */
   adoptOrphan(): string | undefined {
-    if (!existsSync(this.o.pidFile)) return undefined;
-    let found: { pid: number; id: string } | undefined;
-    try {
-      const saved = JSON.parse(readFileSync(this.o.pidFile, 'utf8')) as { pid: number; id: string };
-      const cmd = commandLine(saved.pid)?.join(' ');
-      const dir = RECORDING_ID.test(saved.id) ? recordingDir(this.o.root, saved.id) : undefined;
-      if (dir && cmd && isAlive(saved.pid) && cmd.includes('ffmpeg') && cmd.includes(`${dir}/part-`)) found = saved;
-    } catch {
-      /* unreadable: nothing to adopt */
-    }
-    if (!found) {
-      rmSync(this.o.pidFile, { force: true });
-      return undefined;
-    }
-    this.id = found.id;
-    this.supervisor.adopt(found.pid, { args: this.args(recordingDir(this.o.root, found.id)!) });
+    const id = this.video.adoptOrphan();
+    this.listening?.adoptOrphan(id ?? '');
+    if (!id) return undefined;
+    this.id = id;
     this.watchDisk();
-    return found.id;
+    return id;
   }
 
   /**
-   * Ends the current part and starts the next, which waits for the publisher: a publisher that comes
-   * back starts its timestamps from zero again, and parts keep each publish's clock to itself. SIGKILL:
-   * ffmpeg waiting on a silent stream may not heed SIGINT, and a TS part needs no trailer.
+   * Ends the current parts and starts the next, which wait for the publisher: a publisher that comes back
+   * starts its timestamps from zero again (and the ladder with it), and parts keep each publish's clock to
+   * themselves.
    */
   nextPart(): void {
-    if (this.id && this.supervisor.pid !== null) this.supervisor.signal('SIGKILL');
+    this.video.nextPart();
+    this.listening?.nextPart();
   }
 
-  /** Stops writing (SIGINT: ffmpeg closes the part cleanly), then SIGKILL after `graceMs`. */
+  /** Stops writing (SIGINT: ffmpeg closes the parts cleanly), then SIGKILL after `graceMs`. */
   async stop(graceMs = 2000): Promise<void> {
     this.unwatchDisk();
-    await this.supervisor.stop(graceMs);
-    rmSync(this.o.pidFile, { force: true });
+    await Promise.all([this.video.stop(graceMs), this.listening?.stop(graceMs)]);
     this.id = null;
-  }
-
-  private args(dir: string): string[] {
-    return recordArgs({ rtmpPort: this.o.rtmpPort, name: this.o.name, output: path.join(dir, partName(1)) });
-  }
-
-  private nextPartNumber(): number {
-    const dir = this.id ? recordingDir(this.o.root, this.id) : undefined;
-    if (!dir) return 1;
-    let max = 0;
-    for (const f of readdirSync(dir)) {
-      const m = PART.exec(f);
-      if (m) max = Math.max(max, Number(m[1]));
-    }
-    return max + 1;
-  }
-
-  private writePid(pid: number): void {
-    writeFileSync(this.o.pidFile, JSON.stringify({ pid, id: this.id }));
   }
 
   private watchDisk(): void {

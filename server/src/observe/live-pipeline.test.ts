@@ -128,11 +128,14 @@ describe('LivePipeline', () => {
     assert.deepEqual(uris, ['envivo_mid/index.m3u8', 'envivo/index.m3u8', 'envivo_low/index.m3u8', 'envivo_audio/index.m3u8']);
     assert.equal(pipeline.status().state, 'live');
     assert.equal(pipeline.status().renditions.length, 4);
+    assert.equal(pipeline.sourceHasAudio(), true, 'the archive copies the audio rendition');
   });
 
   test('a publisher without audio (a camera with no microphone) still goes live', async (t) => {
-    const { stream, ensured, broadcast } = setup(t);
+    const { stream, ensured, broadcast, pipeline } = setup(t);
+    assert.equal(pipeline.sourceHasAudio(), undefined, 'unknown before anything is observed');
     await broadcast(false, 8);
+    assert.equal(pipeline.sourceHasAudio(), false, 'the archive ends its listening copy');
     assert.ok(ensured.length > 0, 'the transcoder was started');
     assert.ok(!ensured[ensured.length - 1]!.some((a) => a.endsWith('/envivo_audio')), 'no audio-only rung without audio');
     assert.equal(stream.state.state, 'live');

@@ -223,6 +223,17 @@ export class LivePipeline {
     return this.ingest.health();
   }
 
+  /**
+   * Whether the publisher's stream carries audio, as the ladder decides it: undefined while nobody
+   * publishes or until the metadata is known (a second or so after publishing; 3 s without audio: none).
+   */
+  sourceHasAudio(): boolean | undefined {
+    const obs = this.last;
+    if (!obs?.publisher || !obs.source) return undefined;
+    if (obs.source.audio) return true;
+    return metaKnown(obs) ? !obs.source.video : undefined;
+  }
+
   private driveTranscoder(obs: Observation): void {
     const t = this.o.transcoder;
     if (!t) return;
@@ -233,8 +244,7 @@ export class LivePipeline {
       return;
     }
     // Wait until the source's metadata says whether it carries audio (a second or so after publishing).
-    const metaKnown = Boolean(obs.source.video && obs.source.audio) || (obs.publisherSince !== undefined && obs.at - obs.publisherSince > 3000);
-    if (!metaKnown) return;
+    if (!metaKnown(obs)) return;
     t.ensure(this.ladderArgs(Boolean(obs.source.audio) || !obs.source.video));
   }
 
@@ -251,4 +261,9 @@ export class LivePipeline {
     });
   }
 
+}
+
+/** Whether the source's metadata says if it carries audio: both tracks seen, or 3 s of publishing. */
+function metaKnown(obs: Observation): boolean {
+  return Boolean(obs.source?.video && obs.source.audio) || (obs.publisherSince !== undefined && obs.at - obs.publisherSince > 3000);
 }
