@@ -156,7 +156,10 @@ describe('one origin, two web instances, Redis and a load balancer (Chromium thr
     legacy.close();
 
     // Browsers until each web instance holds at least one of them (the balancer picks, not the test).
-    for (let i = 0; i < 4 && (viewers.length < 2 || (await socketsOn(web1)) === 0 || (await socketsOn(web2)) === 0); i += 1) {
+    // Round robin counts requests, not browsers: a page that makes an even number of them sends the next
+    // page's socket where the last one went, so one extra request shifts the turn before the next browser.
+    for (let i = 0; i < 6 && (viewers.length < 2 || (await socketsOn(web1)) === 0 || (await socketsOn(web2)) === 0); i += 1) {
+      if (i > 0) await fetch(`${lb.base}/api/v1/status`);
       const v = await openViewer(`Hermano${i + 1}`);
       await waitForStage(v.page, 'live', 30_000);
       await enterChat(v.page, `Hermano${i + 1}`);

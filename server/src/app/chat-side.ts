@@ -63,6 +63,9 @@ export async function buildChatSide(o: ChatSideOptions) {
   endModeratorSockets(adminSessions, backend.bus, [gateway, legacyGateway], logger);
   const viewerCount = new ViewerCount({
     presence: backend.presence,
+    // Across instances, every 1 s (a session counts for three intervals): the viewers of an instance that
+    // died stop counting within ~4 s. One instance forgets a closed session at once, so 2 s is enough.
+    intervalMs: backend.shared ? 1000 : 2000,
     localSessions: () => [...gateway.sessions(), ...legacyGateway.sessions()],
     logger,
     onChange: (count) => {
