@@ -106,6 +106,13 @@ export function killNginxSync(s: ServiceHandle): void {
     }
   }
 }
+/** Stops a bench's service, its nginx whatever state it is in, and removes its data folder. */
+export async function endService(service: ServiceHandle): Promise<void> {
+  await cleanupService(service);
+  killNginxSync(service);
+  services.delete(service);
+  if (path.basename(service.dataDir).startsWith('cdp-test-')) rmSync(service.dataDir, { recursive: true, force: true });
+}
 process.on('exit', () => {
   for (const w of workers) w.kill('SIGKILL');
   for (const s of services) {
@@ -534,12 +541,7 @@ async function runSize(sockets: number, sizeIndex: number): Promise<Record<strin
   } finally {
     probe?.close();
     await Promise.all(ws.map((w) => stopWorker(w)));
-    if (service) {
-      await cleanupService(service);
-      killNginxSync(service);
-      services.delete(service);
-      if (path.basename(service.dataDir).startsWith('cdp-test-')) rmSync(service.dataDir, { recursive: true, force: true });
-    }
+    if (service) await endService(service);
     rmSync(configFile, { force: true });
   }
 }

@@ -24,8 +24,8 @@ import { ensureBuilt } from './lib/build.js';
 import { ChildSet } from './lib/children.js';
 import { machineInfo } from './lib/report.js';
 import { removeDataDir, startService, summarizeLogs, type Service } from './lib/service.js';
-import { watchStatus } from './lib/status.js';
-import { now, round, sleep } from './lib/time.js';
+import { publishUntilLive } from './lib/publisher.js';
+import { round, sleep } from './lib/time.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VIEWERS = Math.min(10_000, Math.max(10, Number.parseInt(process.env.BENCH_VIEWERS ?? '5000', 10) || 5000));
@@ -118,22 +118,7 @@ async function main(): Promise<void> {
     svc = await startService({ root: ROOT, children, redact });
     secrets.add(svc.key);
     edge = await startEdge({ originUrl: svc.base, port: await freePort(), dir: edgeDir, connections: Math.max(4096, VIEWERS * 2) });
-    const status = await watchStatus(svc.base, `ws://127.0.0.1:${svc.ports.http}/ws`);
-    status.times.since = now();
-    const publisher = children.spawn('publisher 360p', 'ffmpeg', [
-      '-hide_banner', '-loglevel', 'error', '-re',
-      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
-      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '60', '-keyint_min', '60', '-b:v', '1000k',
-      '-c:a', 'aac', '-b:a', '128k',
-      '-f', 'flv', `rtmp://127.0.0.1:${svc.ports.rtmp}/live/${svc.key}`,
-    ]);
-    const live = await status.waitLive(now() + LIVE_TIMEOUT_MS);
-    status.close();
-    if (live === null) {
-      const state = await (await fetch(`${svc.base}/api/v1/status`)).text();
-      throw new Error(`not live within ${LIVE_TIMEOUT_MS} ms (publisher exit ${publisher.child.exitCode}; status ${state}):\n${svc.output().slice(-3000)}`);
-    }
+    await publishUntilLive(children, svc, redact, LIVE_TIMEOUT_MS);
     await sleep(4000);
     const originLog = path.join(svc.dataDir, 'nginx-web', 'logs', 'access.log');
     direct = await window('origin', svc.base, originLog, null);

@@ -27,10 +27,10 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanupService, startService, type ServiceHandle } from '../test/helpers/platform.js';
+import { startService, type ServiceHandle } from '../test/helpers/platform.js';
 import { adminCall, adminLogin } from '../test/helpers/ws-client.js';
 import {
-  killNginxSync, log, probeThroughNginx, round, rssMB, runPhase, services, sleep, startWorker, stopWorker, ulimitN,
+  endService, log, probeThroughNginx, round, rssMB, runPhase, services, sleep, startWorker, stopWorker, ulimitN,
   type PhaseSpec, type Probe, type Worker,
 } from './chat.bench.js';
 import type { ConnectCmd, ConnectResult } from './chat-load-worker.js';
@@ -197,12 +197,7 @@ async function runSize(size: number, sizeIndex: number) {
     return { sockets: size, rssIdleMB: rssIdle, summary, ratio, modes };
   } finally {
     probe?.close();
-    if (service) {
-      await cleanupService(service);
-      killNginxSync(service);
-      services.delete(service);
-      if (path.basename(service.dataDir).startsWith('cdp-test-')) rmSync(service.dataDir, { recursive: true, force: true });
-    }
+    if (service) await endService(service);
     rmSync(configFile, { force: true });
   }
 }

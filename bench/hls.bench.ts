@@ -32,8 +32,8 @@ import { ChildSet } from './lib/children.js';
 import { cmdline, descendants, statusKb } from './lib/proc.js';
 import { machineInfo } from './lib/report.js';
 import { removeDataDir, startService, summarizeLogs, type Service } from './lib/service.js';
-import { watchStatus } from './lib/status.js';
-import { median, now, round, sleep } from './lib/time.js';
+import { publishUntilLive } from './lib/publisher.js';
+import { median, round, sleep } from './lib/time.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Math.min(10, Math.max(1, Number.parseInt(process.env.BENCH_RUNS ?? '3', 10) || 3));
@@ -170,24 +170,7 @@ async function main(): Promise<void> {
   try {
     svc = await startService({ root: ROOT, children, redact });
     secrets.add(svc.key);
-    const status = await watchStatus(svc.base, `ws://127.0.0.1:${svc.ports.http}/ws`);
-    status.times.since = now();
-    const publisher = children.spawn('publisher 360p', 'ffmpeg', [
-      '-hide_banner', '-loglevel', 'error', '-re',
-      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
-      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '60', '-keyint_min', '60', '-b:v', '1000k',
-      '-c:a', 'aac', '-b:a', '128k',
-      '-f', 'flv', `rtmp://127.0.0.1:${svc.ports.rtmp}/live/${svc.key}`,
-    ]);
-    const live = await status.waitLive(now() + LIVE_TIMEOUT_MS);
-    status.close();
-    if (live === null) {
-      let err = '';
-      publisher.child.stderr?.on('data', (c: Buffer) => (err += c.toString('utf8')));
-      await sleep(100);
-      throw new Error(`not live within ${LIVE_TIMEOUT_MS} ms (publisher exit ${publisher.child.exitCode}: ${redact(err).slice(-1000)}):\n${svc.output().slice(-3000)}`);
-    }
+    await publishUntilLive(children, svc, redact, LIVE_TIMEOUT_MS);
     // A few segments in every rendition before the first run.
     await sleep(4000);
 

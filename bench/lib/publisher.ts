@@ -4,6 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { ChildSet, Tracked } from './children.js';
+import { watchStatus } from './status.js';
 import { now } from './time.js';
 
 export type Resolution = '720p' | '1080p';
@@ -111,4 +112,36 @@ export function startPublisher(children: ChildSet, res: Resolution, url: string,
     return lo.at + ((streamMs - lo.outMs) / (hi.outMs - lo.outMs)) * (hi.at - lo.at);
   };
   return { tracked, spawnedAt, anchor: () => anchor, sentAt, speed: () => speed, stderr: () => redact(err) };
+}
+
+/**
+ * A 360p publisher (testsrc2 + sine, 1 Mbps, 2 s keyframes) into the service, waiting until the service says
+ * "live" (HLS load benches: the picture's size does not matter, the segments' rhythm does). Throws with the
+ * publisher's and the service's last words when it is not live in time.
+ */
+export async function publishUntilLive(
+  children: ChildSet,
+  svc: { base: string; ports: { http: number; rtmp: number }; key: string; output(): string },
+  redact: (s: string) => string,
+  timeoutMs: number,
+): Promise<Tracked> {
+  const status = await watchStatus(svc.base, `ws://127.0.0.1:${svc.ports.http}/ws`);
+  status.times.since = now();
+  const publisher = children.spawn('publisher 360p', 'ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-re',
+    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '60', '-keyint_min', '60', '-b:v', '1000k',
+    '-c:a', 'aac', '-b:a', '128k',
+    '-f', 'flv', `rtmp://127.0.0.1:${svc.ports.rtmp}/live/${svc.key}`,
+  ]);
+  let err = '';
+  publisher.child.stderr?.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const live = await status.waitLive(now() + timeoutMs);
+  status.close();
+  if (live === null) {
+    const state = await (await fetch(`${svc.base}/api/v1/status`)).text().catch(() => 'unreachable');
+    throw new Error(`not live within ${timeoutMs} ms (publisher exit ${publisher.child.exitCode}: ${redact(err).slice(-1000)}; status ${state}):\n${svc.output().slice(-3000)}`);
+  }
+  return publisher;
 }

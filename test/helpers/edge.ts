@@ -6,10 +6,11 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { workerUserFor } from '../../server/src/nginx/nginx-user.js';
-import { ROOT, waitFor } from './platform.js';
+import { listening, ROOT, waitFor } from './platform.js';
+
+export { listening };
 
 export const EDGE_TEMPLATE = path.join(ROOT, 'deploy', 'edge', 'casadelpadre-edge.conf.template');
 const NGINX = '/usr/sbin/nginx';
@@ -108,14 +109,3 @@ ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `    ${t}_temp
   };
 }
 
-/** Whether something answers on a TCP port (the origin while it is away, say). */
-export function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}

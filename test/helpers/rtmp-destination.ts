@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, sleep, waitFor } from './platform.js';
+import { freePort, listening, sleep, waitFor } from './platform.js';
 
 const MODULES = '/usr/lib/nginx/modules';
 
@@ -103,7 +103,7 @@ stream {
       proc = p;
       await waitFor('the destination nginx to listen', async () => {
         if (p.exitCode !== null) throw new Error(`destination nginx exited: ${d.errorLog().slice(-500)}`);
-        return (await canConnect(rtmpPort)) && (await canConnect(tlsPort));
+        return (await listening(rtmpPort)) && (await listening(tlsPort));
       }, 10_000);
     },
     kill9() {
@@ -133,14 +133,3 @@ stream {
   return d;
 }
 
-async function canConnect(port: number): Promise<boolean> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
