@@ -55,7 +55,9 @@ for (const suite of suites) {
   const result = spawnSync(
     process.execPath,
     [
-      '--import', 'tsx', '--test', `--test-concurrency=${suite.concurrency}`,
+      // --test-force-exit: a file whose test failed half-way and left a socket or timer open still ends
+      // (its after hooks have run); without it the whole run would wait for that file forever.
+      '--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${suite.concurrency}`,
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=tap', `--test-reporter-destination=${tap}`,
       ...suite.files,

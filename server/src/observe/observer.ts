@@ -105,7 +105,7 @@ export class MediaObserver {
         if (obs.media && !obs.media.bandwidth && obs.segmentBitrate) obs.media.bandwidth = obs.segmentBitrate;
         obs.newestSegmentPath = segPath;
         obs.lastSegmentAgeSec = Math.max(0, (at - mtime) / 1000);
-        const sessionStart = Math.max(publisherSince ?? Infinity, s ? at - s.timeMs : Infinity) - 500;
+        const sessionStart = Math.max(publisherSince ?? Infinity, s ? at - (s.publisherMs ?? s.timeMs) : Infinity) - 500;
         obs.ready = publisher && publishing && mtime >= sessionStart && at - mtime <= staleMs;
         return obs;
       }),

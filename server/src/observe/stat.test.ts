@@ -28,6 +28,7 @@ describe('parseStat with a capture from a live nginx-rtmp', () => {
       bwVideo: 0,
       bwAudio: 0,
       publishing: true,
+      publisherMs: 8899,
       clients: 3,
       video: { width: 1280, height: 720, fps: 30, codec: 'H264', profile: 'Baseline', level: '3.1', compat: 192 },
       audio: { codec: 'AAC', profile: 'LC', channels: 1, sampleRate: 48000 },
@@ -97,6 +98,7 @@ describe('parseStat with odd input', () => {
     assert.equal(s.publishing, false, "a client's <publishing/> is not the stream's");
     assert.equal(s.bwIn, 800);
     assert.equal(s.timeMs, 12);
+    assert.equal(s.publisherMs, undefined, 'no publisher client time where none is given');
     assert.equal(s.video, undefined);
     assert.equal(s.audio, undefined);
   });
@@ -105,5 +107,17 @@ describe('parseStat with odd input', () => {
     const snap = parseStat('<rtmp><uptime>soon</uptime><server><application><name>hls</name><live><stream><name>x</name><time>?</time><publishing/></stream></live></application></server></rtmp>');
     assert.equal(snap.uptimeSec, 0);
     assert.deepEqual(findStream(snap, 'hls', 'x'), { name: 'x', timeMs: 0, bwIn: 0, bwVideo: 0, bwAudio: 0, publishing: true, clients: 0 });
+  });
+
+  test("a stream kept alive by a player through its publisher's return: the publisher's own time is read", () => {
+    const snap = parseStat(
+      '<rtmp><server><application><name>hls</name><live><stream><name>envivo_audio</name><time>600000</time><publishing/>' +
+        '<client><id>7</id><time>590000</time><flashver>LNX 9,0,124,2</flashver></client>' +
+        '<client><id>9</id><time>1500</time><publishing/><active/></client><nclients>2</nclients></stream></live></application></server></rtmp>',
+    );
+    const s = findStream(snap, 'hls', 'envivo_audio')!;
+    assert.equal(s.timeMs, 600000);
+    assert.equal(s.publisherMs, 1500);
+    assert.equal(s.publishing, true);
   });
 });

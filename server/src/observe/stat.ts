@@ -9,6 +9,12 @@ export interface StatStream {
   bwVideo: number;
   bwAudio: number;
   publishing: boolean;
+  /**
+   * Milliseconds since the stream's current publisher connected (its own <client><time>), when one
+   * publishes. Differs from timeMs when a player kept the stream alive across a publisher's return (the
+   * archive's listening copy plays the ladder's audio rung through a ladder restart).
+   */
+  publisherMs?: number;
   clients: number;
   video?: { width: number; height: number; fps: number; codec: string; profile: string; level: string; compat?: number };
   audio?: { codec: string; profile: string; channels: number; sampleRate: number };
@@ -64,6 +70,8 @@ function parseStream(s: Node): StatStream {
     publishing: 'publishing' in s,
     clients: num(s.nclients),
   };
+  const publisherClient = asNodes(s.client).find((c) => 'publishing' in c);
+  if (publisherClient && 'time' in publisherClient) stream.publisherMs = num(publisherClient.time);
   if (v && typeof v === 'object' && num(v.width) > 0) {
     stream.video = {
       width: num(v.width),
