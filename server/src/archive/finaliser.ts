@@ -74,10 +74,12 @@ export function partsOf(dir: string, pattern: RegExp = PART): string[] {
 export type VideoReady = Pick<FinalFiles, 'duration' | 'videoBytes' | 'hasPoster'>;
 
 /**
- * The listening copy's M4A is kept when it covers the MP4: at most this much shorter (it starts when the
- * ladder's rendition does, about when the recorder's first keyframe comes)…
+ * The listening copy's M4A is kept when it covers the MP4: at most this much shorter. It starts when the
+ * ladder's audio rendition does — the ladder starts on the publish and waits for a keyframe, 1–3 s after
+ * the recorder (2.2 s seen on a busy CI machine) — so the podcast may begin a few seconds into the
+ * broadcast (before the service starts, in practice). Encoding instead costs about a minute per hour.
  */
-const AUDIO_SHORT_S = 2;
+const AUDIO_SHORT_S = 4;
 /**
  * …and at most this much longer: the listening copy goes on while the recorder restarts after a crash
  * (each restart waits for the publisher's next keyframe), so it may hold seconds the MP4 lacks; much more
