@@ -206,7 +206,7 @@ describe('simulcast to RTMP and RTMPS destinations from one publish', { timeout:
     assert.ok(reconnects >= 1);
     const status = await (await fetch(`${svc.base}/api/v1/status`)).text();
     answers.push(status);
-    assert.deepEqual(Object.keys(JSON.parse(status)).sort(), ['master', 'name', 'reason', 'renditions', 'since', 'state', 'viewers']);
+    assert.deepEqual(Object.keys(JSON.parse(status)).sort(), ['lowDelay', 'master', 'name', 'reason', 'renditions', 'since', 'state', 'viewers']);
   });
 
   test('the destination keys appear in no log line, API answer or page', async () => {
